@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+// The shape of one playbooks/*.yaml file. Parsed with zod at load; a broken file is named with its field.
+
+export const PLAYBOOK_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export const signalSchema = z.object({
+  /** Short stable name, shown as evidence; defaults to the pattern. */
+  id: z.string().optional(),
+  /** JavaScript regex source, matched case-insensitively per line of normalized text; vetted linear at load. */
+  pattern: z.string().min(3),
+  /** Contribution to the score; negative weights are vetoes that pull the score down. */
+  weight: z.number().min(-1).max(1),
+});
+
+export const commandSchema = z.object({
+  run: z.string().min(1),
+  description: z.string().optional(),
+  effect: z.enum(['read-only', 'changes-cluster']),
+  /** One line; required when the command changes the cluster. */
+  risk: z.string().optional(),
+}).refine((c) => c.effect === 'read-only' || (c.risk !== undefined && c.risk.length > 0), {
+  message: 'a changes-cluster command needs a one-line risk',
+  path: ['risk'],
+});
+
+export const exampleSchema = z.object({
+  name: z.string().optional(),
+  input: z.string(),
+  /** Expected primary playbook id, or null when the engine must abstain. */
+  expect: z.string().nullable(),
+});
+
+export const FACT_NAMES = [
+  'verb', 'release', 'namespace', 'chart', 'revision', 'resource', 'resources', 'field', 'webhook',
+  'webhookService', 'apiVersion', 'kind', 'kubeVersion', 'flags', 'setValues', 'image',
+] as const;
+
+export const playbookSchema = z.object({
+  id: z.string().regex(PLAYBOOK_ID, 'lowercase words joined by -'),
+  title: z.string().min(3),
+  /** One sentence for lists and search. */
+  summary: z.string().min(3),
+  /** Marks a playbook that describes noise around another error (e.g. cleanup messages). */
+  noise: z.boolean().default(false),
+  signals: z.array(signalSchema).min(1),
+  facts: z.array(z.enum(FACT_NAMES)).default([]),
+  checks: z.array(z.string().regex(PLAYBOOK_ID)).default([]),
+  rootCause: z.string().min(10),
+  commands: z.array(commandSchema).default([]),
+  /** Runbook markdown: Meaning / Impact / Diagnosis / Mitigation. */
+  runbook: z.string().min(10),
+  references: z.array(z.url()).default([]),
+  examples: z.array(exampleSchema).min(1),
+});
+
+export type PlaybookSource = z.input<typeof playbookSchema>;
+export type Playbook = z.output<typeof playbookSchema>;
+export type PlaybookCommand = z.output<typeof commandSchema>;
+export type Signal = z.output<typeof signalSchema>;
