@@ -1,0 +1,96 @@
+// The only way this codebase talks to a cluster: HTTP GET through client-node's configuration
+// (auth, TLS, proxies from the kubeconfig). There is deliberately no method that takes a verb.
+import { HttpMethod, type Configuration, type KubeConfig } from '@kubernetes/client-node';
+import { KubeAbortedError, KubeApiError, KubeTimeoutError, KubeUnauthorizedError, KubeUnreachableError } from './errors.js';
+
+export interface GetResult {
+  status: number;
+  /** Parsed JSON body (a k8s object, list or Status), or undefined when the body was empty/not JSON. */
+  body: unknown;
+}
+
+export interface GetRequest {
+  path: string;
+  query?: Record<string, string | undefined>;
+  /** What the caller is doing, for error messages: `list pods in namespace x`. */
+  what: string;
+  signal?: AbortSignal;
+}
+
+/** One GET, any status returned as data except transport failures (typed errors). */
+export interface KubeTransport {
+  readonly server: string;
+  get(req: GetRequest): Promise<GetResult>;
+}
+
+/**
+ * Built by `kc.makeApiClient(GetOnlyApi)` so it receives exactly the configuration client-node's
+ * generated APIs get (auth methods, User-Agent middleware, base server).
+ */
+export class GetOnlyApi {
+  constructor(private readonly configuration: Configuration) {}
+
+  async send(path: string, query: Record<string, string | undefined>, signal: AbortSignal): Promise<{ status: number; text: string }> {
+    const ctx = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) ctx.setQueryParam(k, v);
+    ctx.setHeaderParam('Accept', 'application/json');
+    await this.configuration.authMethods.default?.applySecurityAuthentication(ctx);
+    ctx.setSignal(signal);
+    let prepared = ctx;
+    for (const m of this.configuration.middleware) prepared = await m.pre(prepared).toPromise();
+    const response = await this.configuration.httpApi.send(prepared).toPromise();
+    return { status: response.httpStatusCode, text: await response.body.text() };
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  let cur: unknown = err;
+  for (let depth = 0; depth < 5 && cur && typeof cur === 'object'; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export class ClientNodeTransport implements KubeTransport {
+  readonly server: string;
+  private readonly api: GetOnlyApi;
+
+  constructor(kc: KubeConfig, private readonly timeoutMs: number) {
+    const cluster = kc.getCurrentCluster();
+    this.server = cluster?.server ?? '(no cluster)';
+    this.api = kc.makeApiClient(GetOnlyApi);
+  }
+
+  async get(req: GetRequest): Promise<GetResult> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+    if (req.signal?.aborted) throw new KubeAbortedError(req.what, { cause: req.signal.reason });
+    let res: { status: number; text: string };
+    try {
+      res = await this.api.send(req.path, req.query ?? {}, signal);
+    } catch (err) {
+      if (req.signal?.aborted) throw new KubeAbortedError(req.what, { cause: err });
+      if (timeout.aborted) throw new KubeTimeoutError(req.what, this.timeoutMs, { cause: err });
+      const code = errorCode(err);
+      const reason = code ?? (err instanceof Error ? err.message : 'unknown network error');
+      throw new KubeUnreachableError(this.server, reason, { cause: err });
+    }
+    if (res.status === 401) throw new KubeUnauthorizedError(this.server);
+    let body: unknown;
+    try {
+      body = res.text ? JSON.parse(res.text) : undefined;
+    } catch {
+      if (res.status >= 200 && res.status < 300) throw new KubeApiError(res.status, req.what, 'the response was not JSON');
+      body = undefined;
+    }
+    return { status: res.status, body };
+  }
+}
+
+/** The `message` of a k8s Status body, if any. */
+export function statusMessage(body: unknown): string {
+  if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string') return body.message.slice(0, 300);
+  return '';
+}
