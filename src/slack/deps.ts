@@ -1,0 +1,31 @@
+import type { webApi } from '@slack/bolt';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { PlaybookSet } from '../playbooks/load.js';
+import type { CheckDispatcher } from '../queue/types.js';
+import type { KeyValueStore } from '../store/kv.js';
+import type { TriageStore } from '../store/triages.js';
+import type { FetchLike } from './response-url.js';
+
+/** Everything the Slack app needs, injected (the lead composes these in `serve`). */
+export interface SlackAppDeps {
+  config: Config;
+  playbooks: PlaybookSet;
+  dispatcher: CheckDispatcher;
+  kv: KeyValueStore;
+  triageStore: TriageStore;
+  logger: Logger;
+  clock?: () => number;
+  /** Base of runbook and permalink URLs; defaults to config.PUBLIC_BASE_URL. */
+  publicBaseUrl?: string;
+  /** Known bot identity: skips auth.test at start-up. */
+  botId?: string;
+  botUserId?: string;
+  /** Web API client tuning (tests: retryConfig, timeout). slackApiUrl comes from SLACK_API_URL. */
+  clientOptions?: Omit<webApi.WebClientOptions, 'slackApiUrl' | 'logger'>;
+  metricsRegistry?: Registry;
+  fetch?: FetchLike;
+  /** Largest file snippet downloaded for diagnosis. */
+  maxSnippetBytes?: number;
+}

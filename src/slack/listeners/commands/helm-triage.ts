@@ -1,0 +1,58 @@
+// `/helm-triage [--private] [--cluster X] [--namespace X] [--release X] <output>` | `help` | (empty → modal).
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { renderHelp } from '../../../render/slack.js';
+import { parseCommandText, type CommandOptions } from '../../command-options.js';
+import { guarded } from '../../guard.js';
+import { keys, TTL } from '../../keys.js';
+import { triageModal } from '../../modal.js';
+import { underRateLimit } from '../../rate-limit.js';
+import type { SlackServices } from '../../services.js';
+import { runTriage } from '../../triage-flow.js';
+
+export const RATE_LIMITED_TEXT = (perMinute: number) =>
+  `You have asked for ${perMinute} triages in the last minute, which is my limit per person. Please wait a minute and try again.`;
+
+export function overridesFrom(opts: CommandOptions): { namespace?: string; release?: string } {
+  return { ...(opts.namespace ? { namespace: opts.namespace } : {}), ...(opts.release ? { release: opts.release } : {}) };
+}
+
+export function helmTriageCommand(services: SlackServices) {
+  return async ({ command, ack, respond, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    // Ack first: Slack allows 3 s and everything below may wait on Slack, Redis or the queue.
+    await ack();
+    const tell = (text: string) => respond({ response_type: 'ephemeral', text, replace_original: false });
+    await guarded(services.logger, 'command', async () => {
+      // Slack may deliver the same command twice (and to two replicas): one trigger_id, one answer.
+      if (!(await services.kv.setIfAbsent(keys.command(command.trigger_id), '1', TTL.event))) return;
+      const opts = parseCommandText(command.text);
+      if (opts.help) {
+        await respond({ response_type: 'ephemeral', ...renderHelp(command.command) });
+        return;
+      }
+      if (!opts.text) {
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: triageModal({ channel: command.channel_id, responseUrl: command.response_url, private: opts.private }),
+        });
+        return;
+      }
+      if (!(await underRateLimit(services.kv, command.user_id, services.config.RATE_LIMIT_PER_MINUTE, services.now()))) {
+        await tell(RATE_LIMITED_TEXT(services.config.RATE_LIMIT_PER_MINUTE));
+        return;
+      }
+      await runTriage(services, {
+        source: 'command',
+        text: opts.text,
+        channel: command.channel_id,
+        userId: command.user_id,
+        teamId: command.team_id,
+        placement: opts.private
+          ? { kind: 'ephemeral', channel: command.channel_id, userId: command.user_id }
+          : { kind: 'channel', channel: command.channel_id },
+        responseUrl: command.response_url,
+        clusterOverride: opts.cluster,
+        overrides: overridesFrom(opts),
+      });
+    }, tell);
+  };
+}

@@ -1,0 +1,93 @@
+// ResultReporter for Slack: turns a check result into exactly one update of the original reply.
+// Re-deliveries (BullMQ retries, stalled-job recovery, a second consumer replica) find the claim and stop.
+import { renderSlackMessage } from '../render/slack.js';
+import type { Logger } from '../log.js';
+import type { PlaybookSet } from '../playbooks/load.js';
+import type { CheckJob, CheckResult, ResultReporter } from '../queue/types.js';
+import type { KeyValueStore } from '../store/kv.js';
+import type { TriageStore } from '../store/triages.js';
+import type { Diagnosis, Facts } from '../triage/types.js';
+import { keys, TTL } from './keys.js';
+import type { MessageRef, SlackPublisher } from './publisher.js';
+import { describeError } from './slack-errors.js';
+
+export interface SlackReporterDeps {
+  publisher: SlackPublisher;
+  kv: KeyValueStore;
+  triageStore: TriageStore;
+  playbooks: PlaybookSet;
+  logger: Logger;
+  publicBaseUrl?: string;
+}
+
+/** Where the reply lives, from what the job carried. */
+export function refFromJob(job: CheckJob): MessageRef | null {
+  const r = job.requester;
+  if (r.kind !== 'slack') return null;
+  if (r.messageTs) return { via: 'chat', channel: r.channel, ts: r.messageTs };
+  if (r.responseUrl) return { via: 'response_url', channel: r.channel, responseUrl: r.responseUrl };
+  return null;
+}
+
+/** When the triage record expired, rebuild enough of a diagnosis from the job to render the result. */
+function diagnosisFromJob(job: CheckJob, result: CheckResult, playbooks: PlaybookSet): Diagnosis {
+  const playbook = playbooks.get(job.playbook);
+  const facts: Facts = {};
+  for (const name of ['release', 'namespace'] as const) {
+    const value = job.facts[name];
+    if (typeof value === 'string') facts[name] = value;
+  }
+  return {
+    playbook: job.playbook,
+    title: playbook?.title ?? job.playbook,
+    confidence: result.verdict?.confidence ?? 0,
+    facts,
+    rootCause: result.verdict?.rootCause ?? null,
+    commands: [],
+    matches: [],
+    checks: job.checks,
+    notes: ['The original triage expired; showing the check results only.'],
+    input: { bytes: 0, lines: 0, truncated: false, redactions: 0, binary: false },
+    text: '',
+  };
+}
+
+export class SlackReporter implements ResultReporter {
+  constructor(private readonly deps: SlackReporterDeps) {}
+
+  async report(job: CheckJob, result: CheckResult): Promise<void> {
+    const ref = refFromJob(job);
+    if (!ref) return;
+    const { kv, logger } = this.deps;
+    const claim = keys.report(result.jobId);
+    if (!(await kv.setIfAbsent(claim, 'updating', TTL.report))) {
+      logger.debug({ jobId: result.jobId }, 'result already reported; skipping');
+      return;
+    }
+    const triageId = job.requester.kind === 'slack' ? job.requester.triageId : undefined;
+    try {
+      const stored = triageId
+        ? await this.deps.triageStore.update(triageId, {
+          findings: result.findings,
+          verdict: result.verdict,
+          checks: { outcome: result.outcome, ...(result.message ? { message: result.message } : {}), completedAt: result.completedAt },
+        })
+        : null;
+      const diagnosis = stored?.diagnosis ?? diagnosisFromJob(job, result, this.deps.playbooks);
+      const message = renderSlackMessage(diagnosis, {
+        triageId,
+        publicBaseUrl: this.deps.publicBaseUrl,
+        checks: { state: 'done', result },
+        playbookIds: this.deps.playbooks.playbooks.map((p) => p.id),
+      });
+      await this.deps.publisher.update(ref, message);
+      await kv.set(claim, 'done', TTL.report);
+      logger.info({ jobId: result.jobId, triageId, outcome: result.outcome, verdict: result.verdict?.status ?? null }, 'slack reply updated with check results');
+    } catch (err) {
+      // Release the claim so a re-delivery can try again; rethrow so the queue retries.
+      await kv.del(claim).catch(() => undefined);
+      logger.warn({ jobId: result.jobId, triageId, err: describeError(err) }, 'updating the slack reply failed');
+      throw err;
+    }
+  }
+}

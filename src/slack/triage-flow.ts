@@ -1,0 +1,121 @@
+// One triage from Slack, whatever started it (command, modal, paste): diagnose, store, reply at once with
+// the text diagnosis, then hand the checks to the dispatcher. The reply never waits for the queue.
+import { renderSlackMessage, type ChecksState } from '../render/slack.js';
+import type { CheckJob, Requester } from '../queue/types.js';
+import { diagnose } from '../triage/diagnose.js';
+import type { Diagnosis, Facts } from '../triage/types.js';
+import { clusterFor } from './channel-clusters.js';
+import type { MessageRef, Placement } from './publisher.js';
+import type { SlackServices } from './services.js';
+import { describeError } from './slack-errors.js';
+
+export interface TriageRequest {
+  source: 'command' | 'modal' | 'paste';
+  /** The raw text. Never logged, never stored: only the diagnosis' redacted text leaves this function. */
+  text: string;
+  channel: string;
+  userId: string;
+  teamId?: string;
+  placement: Placement;
+  responseUrl?: string;
+  clusterOverride?: string;
+  overrides?: Partial<Facts>;
+  /** Already computed by the caller (auto-reply diagnoses first to decide whether to answer). */
+  diagnosis?: Diagnosis;
+}
+
+export interface TriageOutcome {
+  triageId: string;
+  ref: MessageRef;
+  checks: ChecksState['state'];
+  diagnosis: Diagnosis;
+}
+
+export function diagnoseText(services: SlackServices, text: string, overrides?: Partial<Facts>): Diagnosis {
+  return diagnose(text, services.playbooks, overrides ? { overrides } : {});
+}
+
+export function playbookIds(services: SlackServices): string[] {
+  return services.playbooks.playbooks.map((p) => p.id);
+}
+
+export async function runTriage(services: SlackServices, req: TriageRequest): Promise<TriageOutcome> {
+  const { config, logger } = services;
+  const diagnosis = req.diagnosis ?? diagnoseText(services, req.text, req.overrides);
+  const cluster = clusterFor(req.channel, services.channelClusters, config.CLUSTER_NAME, req.clusterOverride);
+  const wantsChecks = diagnosis.playbook !== null && diagnosis.checks.length > 0;
+  const access = wantsChecks ? await services.access.decide(req.channel, req.userId) : { allowed: true as const };
+
+  const record = await services.triageStore.create({ source: 'slack', diagnosis, cluster, slack: { channel: req.channel } });
+  let checks: ChecksState = !wantsChecks
+    ? { state: 'none' }
+    : access.allowed ? { state: 'pending', cluster } : { state: 'not-allowed', reason: access.reason };
+
+  const notes: string[] = [];
+  const render = (state: ChecksState) => renderSlackMessage(diagnosis, {
+    triageId: record.id, publicBaseUrl: services.publicBaseUrl, checks: state, playbookIds: playbookIds(services), notes,
+  });
+  const posted = await services.publisher.post(req.placement, render(checks), { responseUrl: req.responseUrl, userId: req.userId });
+  const ref = posted.ref;
+  logger.info({ triageId: record.id, source: req.source, playbook: diagnosis.playbook, confidence: diagnosis.confidence, via: ref.via, fellBack: posted.fellBack, checks: checks.state }, 'slack triage answered');
+  if (posted.fellBack) notes.push('Answered here because I am not in that channel: /invite me for threaded replies.');
+
+  const slackMeta = ref.via === 'chat' ? { channel: ref.channel, ts: ref.ts } : { channel: ref.channel };
+  await services.triageStore.update(record.id, { slack: slackMeta });
+
+  if (checks.state === 'pending') {
+    const unavailable = await submitChecks(services, { diagnosis, cluster, triageId: record.id, ref, req });
+    if (unavailable) {
+      checks = { state: 'unavailable', reason: unavailable };
+      await services.triageStore.update(record.id, { checks: { outcome: 'unavailable', message: unavailable, completedAt: services.now() } });
+      await services.publisher.update(ref, render(checks)).catch((err: unknown) => logger.warn({ triageId: record.id, err: describeError(err) }, 'could not mark checks unavailable'));
+    }
+  }
+  return { triageId: record.id, ref, checks: checks.state, diagnosis };
+}
+
+export interface SubmitInput {
+  diagnosis: Pick<Diagnosis, 'text' | 'facts' | 'playbook' | 'checks'>;
+  cluster: string;
+  triageId: string;
+  ref: MessageRef;
+  req: { userId: string; teamId?: string };
+}
+
+export function requesterFor(ref: MessageRef, input: { triageId: string; userId: string; teamId?: string }): Requester {
+  return {
+    kind: 'slack',
+    channel: ref.channel,
+    ...(ref.via === 'chat' ? { messageTs: ref.ts } : {}),
+    ...(ref.via === 'response_url' ? { responseUrl: ref.responseUrl } : {}),
+    userId: input.userId,
+    ...(input.teamId ? { teamId: input.teamId } : {}),
+    triageId: input.triageId,
+  };
+}
+
+/** Returns why checks are unavailable, or null when queued (or already queued). */
+export async function submitChecks(services: SlackServices, input: SubmitInput): Promise<string | null> {
+  const now = services.now();
+  const { diagnosis } = input;
+  if (diagnosis.playbook === null) return 'no playbook matched';
+  const job: CheckJob = {
+    v: 1,
+    text: diagnosis.text,
+    facts: Object.fromEntries(Object.entries(diagnosis.facts)),
+    playbook: diagnosis.playbook,
+    checks: [...diagnosis.checks],
+    cluster: input.cluster,
+    requester: requesterFor(input.ref, { triageId: input.triageId, userId: input.req.userId, teamId: input.req.teamId }),
+    deadline: now + services.config.CHECK_DEADLINE_SECONDS * 1000,
+    createdAt: now,
+  };
+  try {
+    const receipt = await services.dispatcher.submit(job);
+    services.logger.info({ triageId: input.triageId, jobId: receipt.jobId, status: receipt.status, cluster: input.cluster }, 'checks submitted');
+    return receipt.status === 'unavailable' ? (receipt.reason ?? 'the check queue is unreachable') : null;
+  } catch (err) {
+    services.logger.warn({ triageId: input.triageId, err: describeError(err) }, 'check dispatch failed');
+    return 'the check queue is unreachable';
+  }
+}
