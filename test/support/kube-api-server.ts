@@ -1,0 +1,468 @@
+// A local, read-only Kubernetes API server for tests: real HTTP on 127.0.0.1, real REST paths,
+// selectors, pagination, discovery and Status bodies, serving a scenario's objects from memory.
+// Any non-GET request is refused (405) and recorded; close() fails the test if one was seen.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { stringify as toYaml } from 'yaml';
+import { KubeClient } from '../../src/kube/client.js';
+import { BUILTIN_RESOURCES, type ResourceInfo } from '../../src/kube/resources.js';
+import { matchesLabels, parseFieldSelector, parseLabelSelector, type Requirement } from '../../src/kube/selectors.js';
+import type { KubeObject, ReadOnlyKube } from '../../src/kube/types.js';
+import { scenarioFrom, type FailRule, type Scenario } from './scenario.js';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: string;
+}
+
+export interface KubeApiServer {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  /** Every request, any method. */
+  readonly requestCount: number;
+  /** Request counts by path (query excluded). */
+  readonly requestsByPath: ReadonlyMap<string, number>;
+  readonly requests: readonly RecordedRequest[];
+  /** Non-GET requests: must stay empty. */
+  readonly writeAttempts: readonly RecordedRequest[];
+  /** Adds or replaces an object (tests changing the cluster between calls). */
+  put(obj: KubeObject): void;
+  remove(apiVersion: string, kind: string, name: string, namespace?: string): boolean;
+  resetCounts(): void;
+  /** Stops the server; throws if any write was attempted unless `allowWrites` (for the test that makes one). */
+  close(options?: { allowWrites?: boolean }): Promise<void>;
+}
+
+export interface KubeApiServerOptions {
+  /** Bearer token the server accepts (default `test-token`). */
+  token?: string;
+  /** More objects, not validated: for large generated scenarios. */
+  objects?: Iterable<KubeObject>;
+}
+
+interface Stored {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  fields: Record<string, string>;
+  /** Pre-serialized list item (no apiVersion/kind, like a real list) keeps memory and CPU low at scale. */
+  itemJson: string;
+  apiVersion: string;
+  kind: string;
+}
+
+type StatusReason = 'NotFound' | 'Forbidden' | 'InternalError' | 'MethodNotAllowed' | 'Unauthorized' | 'BadRequest' | 'Gone';
+
+const SUPPORTED_FIELDS = ['metadata.name', 'metadata.namespace', 'status.phase', 'type', 'spec.nodeName'];
+
+function gv(r: Pick<ResourceInfo, 'group' | 'version'>): string {
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function rec(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** Kinds defined by the scenario's CustomResourceDefinitions. */
+function crdResources(crd: KubeObject): ResourceInfo[] {
+  const spec = rec(crd.spec);
+  const names = rec(spec.names);
+  const group = str(spec.group);
+  const kind = str(names.kind);
+  const plural = str(names.plural);
+  if (!group || !kind || !plural) return [];
+  const versions = Array.isArray(spec.versions) ? spec.versions.map(rec) : [];
+  return versions
+    .filter((v) => v.served !== false && typeof v.name === 'string')
+    .map((v) => ({ group, version: String(v.name), kind, plural, namespaced: spec.scope !== 'Cluster' }));
+}
+
+function toStored(obj: KubeObject): Stored {
+  const meta = obj.metadata ?? {};
+  const { apiVersion, kind, ...rest } = obj;
+  const status = rec(obj.status);
+  const spec = rec(obj.spec);
+  const fields: Record<string, string> = { 'metadata.name': meta.name ?? '', 'metadata.namespace': meta.namespace ?? '' };
+  if (typeof status.phase === 'string') fields['status.phase'] = status.phase;
+  if (typeof obj.type === 'string') fields.type = obj.type;
+  if (typeof spec.nodeName === 'string') fields['spec.nodeName'] = spec.nodeName;
+  return {
+    namespace: meta.namespace ?? '',
+    name: meta.name ?? '',
+    labels: meta.labels ?? {},
+    fields,
+    itemJson: JSON.stringify(rest),
+    apiVersion: apiVersion ?? '',
+    kind: kind ?? '',
+  };
+}
+
+function byNamespaceName(a: Stored, b: Stored): number {
+  return a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+interface ContinueToken {
+  key: string;
+  ns: string;
+  i: number;
+}
+
+function encodeContinue(t: ContinueToken): string {
+  return Buffer.from(JSON.stringify(t)).toString('base64url');
+}
+
+function decodeContinue(s: string): ContinueToken | undefined {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+    const r = rec(v);
+    if (typeof r.key === 'string' && typeof r.ns === 'string' && typeof r.i === 'number') return { key: r.key, ns: r.ns, i: r.i };
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
+
+class LocalKubeApi implements KubeApiServer {
+  url = '';
+  port = 0;
+  readonly token: string;
+  requestCount = 0;
+  readonly requestsByPath = new Map<string, number>();
+  readonly requests: RecordedRequest[] = [];
+  readonly writeAttempts: RecordedRequest[] = [];
+  private readonly server: Server;
+  private readonly collections = new Map<string, Stored[]>();
+  private resources: ResourceInfo[] = [];
+  private readonly failCounts = new Map<FailRule, number>();
+  private readonly dirty = new Set<string>();
+
+  constructor(
+    private readonly scenario: Scenario,
+    options: KubeApiServerOptions,
+  ) {
+    this.token = options.token ?? 'test-token';
+    this.rebuildResources(scenario.objects);
+    for (const obj of scenario.objects) this.insert(obj);
+    if (options.objects) for (const obj of options.objects) this.insert(obj);
+    this.sortDirty();
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) this.status(res, 500, 'InternalError', `test server bug: ${err instanceof Error ? err.message : String(err)}`);
+      });
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const addr = this.server.address();
+    this.port = typeof addr === 'object' && addr ? addr.port : 0;
+    this.url = `http://127.0.0.1:${this.port}`;
+  }
+
+  private rebuildResources(extra: Iterable<KubeObject>): void {
+    const crds: ResourceInfo[] = [];
+    for (const obj of extra) if (obj.kind === 'CustomResourceDefinition') crds.push(...crdResources(obj));
+    const all = [...BUILTIN_RESOURCES, ...this.resources.filter((r) => !BUILTIN_RESOURCES.includes(r)), ...crds];
+    const seen = new Set<string>();
+    this.resources = all.filter((r) => {
+      const k = `${gv(r)}|${r.plural}`;
+      if (seen.has(k) || this.scenario.unserved.includes(gv(r))) return false;
+      seen.add(k);
+      return true;
+    });
+  }
+
+  private resourceFor(apiVersion: string, kind: string): ResourceInfo {
+    const r = this.resources.find((x) => gv(x) === apiVersion && x.kind === kind);
+    if (!r) throw new Error(`scenario object ${apiVersion} ${kind} has no REST resource: add its CustomResourceDefinition to the scenario`);
+    return r;
+  }
+
+  private key(r: ResourceInfo): string {
+    return `${gv(r)}/${r.plural}`;
+  }
+
+  private insert(obj: KubeObject): void {
+    const r = this.resourceFor(obj.apiVersion ?? '', obj.kind ?? '');
+    const k = this.key(r);
+    let list = this.collections.get(k);
+    if (!list) this.collections.set(k, (list = []));
+    list.push(toStored(obj));
+    this.dirty.add(k);
+  }
+
+  private sortDirty(): void {
+    for (const k of this.dirty) this.collections.get(k)?.sort(byNamespaceName);
+    this.dirty.clear();
+  }
+
+  put(obj: KubeObject): void {
+    if (obj.kind === 'CustomResourceDefinition') this.rebuildResources([obj]);
+    const meta = obj.metadata ?? {};
+    this.remove(obj.apiVersion ?? '', obj.kind ?? '', meta.name ?? '', meta.namespace);
+    this.insert(obj);
+    this.sortDirty();
+  }
+
+  remove(apiVersion: string, kind: string, name: string, namespace?: string): boolean {
+    const list = this.collections.get(this.key(this.resourceFor(apiVersion, kind)));
+    const i = list?.findIndex((s) => s.name === name && s.namespace === (namespace ?? '')) ?? -1;
+    if (!list || i < 0) return false;
+    list.splice(i, 1);
+    return true;
+  }
+
+  resetCounts(): void {
+    this.requestCount = 0;
+    this.requestsByPath.clear();
+    this.requests.length = 0;
+  }
+
+  async close(options: { allowWrites?: boolean } = {}): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.writeAttempts.length > 0 && !options.allowWrites) {
+      const list = this.writeAttempts.map((w) => `${w.method} ${w.path}`).join(', ');
+      throw new Error(`the read-only facade attempted ${this.writeAttempts.length} write(s) against the test API server: ${list}`);
+    }
+  }
+
+  // ---- HTTP ----
+
+  private send(res: ServerResponse, code: number, body: string): void {
+    res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  private json(res: ServerResponse, code: number, body: unknown): void {
+    this.send(res, code, JSON.stringify(body));
+  }
+
+  private status(res: ServerResponse, code: number, reason: StatusReason, message: string, details?: Record<string, string>): void {
+    this.json(res, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    const recorded = { method, path, query: url.search };
+    this.requestCount++;
+    this.requestsByPath.set(path, (this.requestsByPath.get(path) ?? 0) + 1);
+    this.requests.push(recorded);
+    req.resume();
+
+    if (method !== 'GET') {
+      this.writeAttempts.push(recorded);
+      this.status(res, 405, 'MethodNotAllowed', `${method} is not allowed: this test API server is read-only`);
+      return;
+    }
+    if (req.headers.authorization !== `Bearer ${this.token}`) {
+      this.status(res, 401, 'Unauthorized', 'Unauthorized');
+      return;
+    }
+    if (this.scenario.latencyMs > 0) await new Promise((r) => setTimeout(r, this.scenario.latencyMs));
+    const rule = this.scenario.fail.find((f) => path.startsWith(f.path) && (f.times === undefined || (this.failCounts.get(f) ?? 0) < f.times));
+    if (rule) {
+      this.failCounts.set(rule, (this.failCounts.get(rule) ?? 0) + 1);
+      if (rule.hang) return; // never answered; close() drops the connection
+      if (rule.delayMs) await new Promise((r) => setTimeout(r, rule.delayMs));
+      if (rule.status !== undefined || !rule.delayMs) {
+        const code = rule.status ?? 500;
+        this.status(res, code, code === 500 ? 'InternalError' : 'BadRequest', `injected failure for ${rule.path}`);
+        return;
+      }
+    }
+    if (res.destroyed) return;
+    this.route(path, url.searchParams, res);
+  }
+
+  private route(path: string, query: URLSearchParams, res: ServerResponse): void {
+    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (path === '/version') return this.json(res, 200, { ...this.scenario.version, platform: 'linux/amd64', goVersion: 'go1.22.0' });
+    if (parts[0] === 'api') {
+      if (parts.length === 1) return this.json(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
+      return this.resourceRequest('', parts[1]!, parts.slice(2), query, res);
+    }
+    if (parts[0] === 'apis') {
+      if (parts.length === 1) return this.json(res, 200, this.groupList());
+      if (parts.length === 2) {
+        const group = this.groupList().groups.find((g) => g.name === parts[1]);
+        return group ? this.json(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...group }) : this.notFound(res, path);
+      }
+      return this.resourceRequest(parts[1]!, parts[2]!, parts.slice(3), query, res);
+    }
+    this.notFound(res, path);
+  }
+
+  private notFound(res: ServerResponse, path: string): void {
+    this.status(res, 404, 'NotFound', `the server could not find the requested resource (${path})`);
+  }
+
+  private groupList(): { kind: string; apiVersion: string; groups: Array<{ name: string; versions: Array<{ groupVersion: string; version: string }>; preferredVersion: { groupVersion: string; version: string } }> } {
+    const groups = new Map<string, Set<string>>();
+    for (const r of this.resources) if (r.group) (groups.get(r.group) ?? groups.set(r.group, new Set()).get(r.group)!).add(r.version);
+    return {
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: [...groups].map(([name, versions]) => {
+        const vs = [...versions].map((version) => ({ groupVersion: `${name}/${version}`, version }));
+        return { name, versions: vs, preferredVersion: vs[0]! };
+      }),
+    };
+  }
+
+  private forbidden(verb: 'get' | 'list', r: ResourceInfo, namespace: string | undefined): boolean {
+    return this.scenario.forbidden.some(
+      (f) =>
+        (f.verb === '*' || f.verb === verb) &&
+        (f.resource === r.plural || f.resource === `${r.plural}.${r.group}`) &&
+        (f.namespace === undefined || f.namespace === namespace),
+    );
+  }
+
+  private resourceRequest(group: string, version: string, rest: string[], query: URLSearchParams, res: ServerResponse): void {
+    const groupVersion = group ? `${group}/${version}` : version;
+    const served = this.resources.filter((r) => gv(r) === groupVersion);
+    if (served.length === 0) return this.notFound(res, `/${group ? 'apis/' + groupVersion : 'api/' + version}`);
+    if (rest.length === 0) {
+      return this.json(res, 200, {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion,
+        resources: served.map((r) => ({
+          name: r.plural,
+          singularName: r.kind.toLowerCase(),
+          namespaced: r.namespaced,
+          kind: r.kind,
+          verbs: ['get', 'list', 'watch'],
+        })),
+      });
+    }
+    let namespace: string | undefined;
+    let plural: string;
+    let name: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      namespace = rest[1];
+      plural = rest[2]!;
+      name = rest[3];
+      if (rest.length > 4) return this.notFound(res, rest.join('/'));
+    } else {
+      plural = rest[0]!;
+      name = rest[1];
+      if (rest.length > 2) return this.notFound(res, rest.join('/'));
+    }
+    const r = served.find((x) => x.plural === plural);
+    if (!r || (namespace !== undefined && !r.namespaced) || (name !== undefined && r.namespaced && namespace === undefined)) {
+      return this.notFound(res, rest.join('/'));
+    }
+    const verb = name === undefined ? 'list' : 'get';
+    if (this.forbidden(verb, r, namespace)) {
+      const scope = namespace ? ` in the namespace "${namespace}"` : r.namespaced ? '' : ' at the cluster scope';
+      return this.status(
+        res,
+        403,
+        'Forbidden',
+        `${plural}${name ? ` "${name}"` : ''} is forbidden: User "system:serviceaccount:helm-triage:agent" cannot ${verb} resource "${plural}" in API group "${group}"${scope}`,
+        { kind: plural, group, ...(name ? { name } : {}) },
+      );
+    }
+    const all = this.collections.get(this.key(r)) ?? [];
+    if (name !== undefined) {
+      const found = all.find((s) => s.name === name && s.namespace === (namespace ?? ''));
+      if (!found) return this.status(res, 404, 'NotFound', `${plural}${group ? '.' + group : ''} "${name}" not found`, { name, group, kind: plural });
+      return this.send(res, 200, `{"apiVersion":${JSON.stringify(found.apiVersion)},"kind":${JSON.stringify(found.kind)},${found.itemJson.slice(1)}`);
+    }
+    this.list(r, all, namespace, query, res);
+  }
+
+  private list(r: ResourceInfo, all: Stored[], namespace: string | undefined, query: URLSearchParams, res: ServerResponse): void {
+    let labelReqs: Requirement[] = [];
+    let fieldReqs: Requirement[] = [];
+    try {
+      labelReqs = parseLabelSelector(query.get('labelSelector') ?? '');
+      fieldReqs = parseFieldSelector(query.get('fieldSelector') ?? '');
+    } catch (err) {
+      return this.status(res, 400, 'BadRequest', err instanceof Error ? err.message : String(err));
+    }
+    const unsupported = fieldReqs.find((f) => !SUPPORTED_FIELDS.includes(f.key));
+    if (unsupported) return this.status(res, 400, 'BadRequest', `field label not supported: ${unsupported.key}`);
+    const limitParam = Number(query.get('limit') ?? '0');
+    const limit = Number.isInteger(limitParam) && limitParam > 0 ? limitParam : Infinity;
+    const key = this.key(r);
+    const ns = namespace ?? '';
+    let start = 0;
+    const cont = query.get('continue');
+    if (cont) {
+      const token = decodeContinue(cont);
+      if (!token || token.key !== key || token.ns !== ns) return this.status(res, 410, 'Gone', 'The provided continue parameter is too old or invalid; restart the list');
+      start = token.i;
+    }
+    const matches = (s: Stored): boolean =>
+      (namespace === undefined || s.namespace === namespace) && matchesLabels(labelReqs, s.labels) && matchesLabels(fieldReqs, s.fields);
+    const items: string[] = [];
+    let i = start;
+    for (; i < all.length && items.length < limit; i++) if (matches(all[i]!)) items.push(all[i]!.itemJson);
+    // Skip trailing non-matches so the last page never carries a useless continue token.
+    while (i < all.length && !matches(all[i]!)) i++;
+    const meta: Record<string, unknown> = { resourceVersion: '1' };
+    if (i < all.length) {
+      meta.continue = encodeContinue({ key, ns, i });
+      // Like kube-apiserver: an estimate, only without selectors.
+      if (labelReqs.length === 0 && fieldReqs.length === 0) {
+        let remaining = 0;
+        for (let j = i; j < all.length; j++) if (matches(all[j]!)) remaining++;
+        meta.remainingItemCount = remaining;
+      }
+    }
+    const listKind = `${r.kind}List`;
+    this.send(res, 200, `{"kind":${JSON.stringify(listKind)},"apiVersion":${JSON.stringify(gv(r))},"metadata":${JSON.stringify(meta)},"items":[${items.join(',')}]}`);
+  }
+}
+
+/** Starts a server for a scenario (already loaded, or a plain object in scenario YAML shape). */
+export async function startKubeApiServer(scenario: Scenario | Record<string, unknown> = {}, options: KubeApiServerOptions = {}): Promise<KubeApiServer> {
+  const server = new LocalKubeApi(scenarioFrom(scenario), options);
+  await server.listen();
+  return server;
+}
+
+/** A kubeconfig for the server, as the real client-node reads it (plain HTTP needs insecure-skip-tls-verify). */
+export function kubeconfigFor(server: Pick<KubeApiServer, 'url' | 'token'>, options: { token?: string; context?: string } = {}): string {
+  const context = options.context ?? 'local-test';
+  return toYaml({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'local-test', cluster: { server: server.url, 'insecure-skip-tls-verify': true } }],
+    users: [{ name: 'agent', user: { token: options.token ?? server.token } }],
+    contexts: [{ name: context, context: { cluster: 'local-test', user: 'agent', namespace: 'default' } }],
+    'current-context': context,
+  });
+}
+
+/** Writes the kubeconfig to a temp file and returns its path (for KUBECONFIG / --kubeconfig). */
+export function writeKubeconfig(server: Pick<KubeApiServer, 'url' | 'token'>, options: { token?: string; context?: string; dir?: string } = {}): string {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'helm-triage-kube-'));
+  const file = join(dir, 'kubeconfig');
+  writeFileSync(file, kubeconfigFor(server, options), { mode: 0o600 });
+  return file;
+}
+
+/** The production facade, through a generated kubeconfig and the real client-node. */
+export function kubeFor(server: Pick<KubeApiServer, 'url' | 'token'>, options: { timeoutMs?: number; token?: string } = {}): ReadOnlyKube {
+  const kc = new KubeConfig();
+  kc.loadFromString(kubeconfigFor(server, options.token !== undefined ? { token: options.token } : {}));
+  return KubeClient.fromKubeConfig(kc, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+}
