@@ -13,6 +13,8 @@ export interface Finding {
   missingPermission?: string;
   /** Facts the check learned from the cluster (e.g. the live image); the verdict may quote them. */
   learned?: Record<string, string>;
+  /** Set by decisive checks: their answer alone can confirm or refute the playbook (src/triage/verdict.ts). */
+  decisive?: boolean;
 }
 
 export interface CheckContext {

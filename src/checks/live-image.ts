@@ -1,0 +1,74 @@
+// The image the workload runs vs. the image the release manifest renders: equal and old means the
+// release itself brings the old image back; different means someone changed it outside Helm.
+import type { KubeObject } from '../kube/types.js';
+import { defineCheck, type Judgement } from './define.js';
+import { containerImages } from './fields.js';
+import { manifestObjects, objectsOfKind } from './manifest.js';
+import { currentRevision, readRelease, releaseHistory } from './releases.js';
+import { MissingFactError } from './errors.js';
+import { imageTag } from './version.js';
+
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
+
+export interface WorkloadImages {
+  kind: string;
+  name: string;
+  manifest: string[];
+  /** null when the live workload does not exist */
+  live: string[] | null;
+}
+
+export interface Gathered {
+  release: string;
+  revision: number | null;
+  workloads: WorkloadImages[];
+}
+
+const apiVersionOfKind = (o: KubeObject): string => o.apiVersion ?? 'apps/v1';
+
+export const liveImage = defineCheck<Gathered>({
+  id: 'live-image',
+  description: "Live workload images against the images in the release's current manifest.",
+  permissions: ['get deployments.apps, statefulsets.apps, daemonsets.apps', 'list secrets (Helm release records)'],
+  async gather({ kube, facts, signal }) {
+    if (!facts.release) throw new MissingFactError('release', 'pass --release or paste the helm command line');
+    const namespace = facts.namespace ?? 'default';
+    const history = await releaseHistory(kube, facts.release, namespace, signal);
+    const cur = currentRevision(history);
+    const record = cur ? await readRelease(kube, cur, namespace, signal) : null;
+    const objects = record ? objectsOfKind(manifestObjects(record.manifest), ...WORKLOAD_KINDS) : [];
+    const workloads = await Promise.all(objects.map(async (o): Promise<WorkloadImages> => {
+      const name = o.metadata?.name ?? '?';
+      const live = await kube.get(apiVersionOfKind(o), o.kind ?? 'Deployment', name, o.metadata?.namespace ?? namespace, signal);
+      return { kind: o.kind ?? '?', name, manifest: containerImages(o).map((c) => c.image), live: live ? containerImages(live).map((c) => c.image) : null };
+    }));
+    return { release: facts.release, revision: record?.version ?? null, workloads };
+  },
+  judge({ release, revision, workloads }, facts): Judgement {
+    if (revision === null) return { status: 'inconclusive', summary: `release ${release} has no readable revision`, evidence: [] };
+    if (workloads.length === 0) return { status: 'inconclusive', summary: `revision ${revision}'s manifest has no Deployment/StatefulSet/DaemonSet`, evidence: [] };
+    const evidence = workloads.map((w) => `${w.kind} ${w.name}: live ${w.live ? w.live.join(', ') : '(missing)'}; revision ${revision}'s manifest ${w.manifest.join(', ')}`);
+    const drift = workloads.find((w) => w.live !== null && w.live.some((img) => !w.manifest.includes(img)));
+    if (drift) {
+      const live = drift.live?.find((img) => !drift.manifest.includes(img)) ?? '';
+      return {
+        status: 'confirmed',
+        summary: `${drift.kind} ${drift.name} runs ${live} but revision ${revision}'s manifest says ${drift.manifest.join(', ')}: changed outside Helm, the next upgrade overrides it`,
+        evidence,
+        learned: { liveImage: live, manifestImage: drift.manifest[0] ?? '' },
+      };
+    }
+    const first = workloads[0] as WorkloadImages;
+    const learned = { liveImage: first.live?.[0] ?? '', manifestImage: first.manifest[0] ?? '' };
+    const reported = facts.image ? imageTag(facts.image) : null;
+    if (reported) {
+      const renders = workloads.find((w) => w.manifest.some((img) => imageTag(img) === reported));
+      if (renders) {
+        const img = renders.manifest.find((i) => imageTag(i) === reported) ?? '';
+        return { status: 'confirmed', summary: `revision ${revision}'s manifest itself renders ${img} (live too): the old image comes from the release values, not from a controller`, evidence, learned };
+      }
+      return { status: 'refuted', summary: `neither the live workloads nor revision ${revision}'s manifest use tag ${reported}: the release does not bring it back`, evidence, learned };
+    }
+    return { status: 'inconclusive', summary: `live images match revision ${revision}'s manifest (${first.manifest.join(', ')})`, evidence, learned };
+  },
+});
