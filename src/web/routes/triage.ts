@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { renderTriagePage } from '../../render/html.js';
+import { PAGE_ASSETS } from '../assets.js';
+import { isJsonRequest, sendHtml, sendMessage, type WebContext } from '../context.js';
+import { runbookHref } from '../runbook-view.js';
+
+// GET /t/:id — one triage result behind an unguessable id. Never cached by proxies, never indexed.
+
+export function registerTriageRoutes(app: FastifyInstance, ctx: WebContext): void {
+  const describe = ctx.deps.checkDescription ?? (() => undefined);
+
+  app.get<{ Params: { id: string } }>('/t/:id', async (request, reply) => {
+    reply.header('cache-control', 'private, no-store');
+    reply.header('x-robots-tag', 'noindex, nofollow');
+    const record = await ctx.deps.triageStore.get(request.params.id);
+    const expired = record !== null && record.expiresAt <= ctx.now();
+    if (record === null || expired) {
+      const days = ctx.ttlDays;
+      return sendMessage(request, reply, expired ? 410 : 404, 'triage_expired', 'This triage link has expired',
+        `This triage link has expired (results are kept ${formatDays(days)}), or the link was cut short when it was copied. ` +
+          'Paste the failed Helm output into Slack again for a fresh diagnosis.',
+        { href: '/runbooks', label: 'Browse the runbooks' });
+    }
+    if (isJsonRequest(request)) return reply.send(record);
+    const checkDescriptions: Record<string, string> = {};
+    for (const finding of record.findings ?? []) {
+      const description = describe(finding.check);
+      if (description !== undefined) checkDescriptions[finding.check] = description;
+    }
+    const facts = record.diagnosis.facts;
+    const html = renderTriagePage(
+      {
+        ...record,
+        checkDescriptions,
+        runbookHref: record.diagnosis.playbook
+          ? runbookHref(record.diagnosis.playbook, { ...(facts.release ? { release: facts.release } : {}), ...(facts.namespace ? { namespace: facts.namespace } : {}) })
+          : null,
+      },
+      PAGE_ASSETS,
+    );
+    return sendHtml(reply, 200, html);
+  });
+}
+
+function formatDays(days: number): string {
+  if (days >= 1) return `${Number.isInteger(days) ? days : days.toFixed(1)} day${days === 1 ? '' : 's'}`;
+  const hours = days * 24;
+  return hours >= 1 ? `${Math.round(hours)} hours` : `${Math.max(1, Math.round(hours * 60))} minutes`;
+}
