@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Finding, Verdict } from '../checks/types.js';
+import type { Facts } from '../triage/types.js';
 
 // Versioned wire schemas: agents and bots of different versions may share a Redis during a rollout.
+// Everything read from Redis is parsed with these before use.
 
 export const requesterSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -20,11 +22,50 @@ export const requesterSchema = z.discriminatedUnion('kind', [
 ]);
 export type Requester = z.infer<typeof requesterSchema>;
 
+const resourceRefSchema = z.object({
+  kind: z.string(),
+  name: z.string(),
+  namespace: z.string().optional(),
+  apiVersion: z.string().optional(),
+});
+
+/** Mirrors `Facts` (src/triage/types.ts); the assertion below keeps the two in step. */
+export const factsSchema = z.object({
+  verb: z.enum(['install', 'upgrade', 'rollback', 'uninstall', 'template', 'lint', 'test', 'status', 'history', 'get', 'pull', 'dependency']).optional(),
+  release: z.string().optional(),
+  namespace: z.string().optional(),
+  chart: z.string().optional(),
+  revision: z.number().int().optional(),
+  resource: resourceRefSchema.optional(),
+  resources: z.array(resourceRefSchema).optional(),
+  field: z.string().optional(),
+  webhook: z.string().optional(),
+  webhookService: z.string().optional(),
+  apiVersion: z.string().optional(),
+  kind: z.string().optional(),
+  kubeVersion: z.string().optional(),
+  flags: z.array(z.string()).optional(),
+  setValues: z.record(z.string(), z.string()).optional(),
+  image: z.string().optional(),
+});
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const factsInStep: Same<z.infer<typeof factsSchema>, Facts> = true;
+void factsInStep;
+
+/** The ranked match summary the verdict may weigh (a slim copy of triage `Match`). */
+export const matchSchema = z.object({
+  playbook: z.string(),
+  title: z.string(),
+  score: z.number(),
+  evidence: z.array(z.object({ line: z.number(), text: z.string(), signal: z.string(), weight: z.number() })),
+  noise: z.boolean().optional(),
+});
+
 export const checkJobSchema = z.object({
   v: z.literal(1),
   /** Redacted, normalized text: never the raw paste. */
   text: z.string(),
-  facts: z.record(z.string(), z.unknown()),
+  facts: factsSchema,
   playbook: z.string(),
   checks: z.array(z.string()),
   cluster: z.string(),
@@ -32,10 +73,15 @@ export const checkJobSchema = z.object({
   /** Epoch ms after which the answer is useless. */
   deadline: z.number().int(),
   createdAt: z.number().int(),
+  /** Text-diagnosis confidence and root cause, so the agent's verdict starts from the same place. */
+  confidence: z.number().min(0).max(1).optional(),
+  rootCause: z.string().nullable().optional(),
+  matches: z.array(matchSchema).optional(),
 });
 export type CheckJob = z.infer<typeof checkJobSchema>;
 
-export type CheckOutcome = 'ok' | 'timeout' | 'no-agent' | 'unavailable' | 'error';
+export const CHECK_OUTCOMES = ['ok', 'timeout', 'no-agent', 'unavailable', 'error'] as const;
+export type CheckOutcome = (typeof CHECK_OUTCOMES)[number];
 
 export interface CheckResult {
   v: 1;
@@ -49,6 +95,55 @@ export interface CheckResult {
   agent?: string;
   completedAt: number;
 }
+
+const findingSchema = z.object({
+  check: z.string(),
+  status: z.enum(['confirmed', 'refuted', 'inconclusive', 'error']),
+  summary: z.string(),
+  evidence: z.array(z.string()),
+  missingPermission: z.string().optional(),
+  learned: z.record(z.string(), z.string()).optional(),
+  decisive: z.boolean().optional(),
+});
+
+const verdictSchema = z.object({
+  playbook: z.string().nullable(),
+  status: z.enum(['confirmed', 'refuted', 'inconclusive', 'text-only']),
+  confidence: z.number(),
+  summary: z.string(),
+  rootCause: z.string().nullable(),
+});
+
+export const checkResultSchema = z.object({
+  v: z.literal(1),
+  jobId: z.string(),
+  cluster: z.string(),
+  outcome: z.enum(CHECK_OUTCOMES),
+  findings: z.array(findingSchema),
+  verdict: verdictSchema.nullable(),
+  message: z.string().optional(),
+  agent: z.string().optional(),
+  completedAt: z.number().int(),
+});
+// One way only: a parsed result must be a CheckResult (fields the checks add later are stripped in transit).
+const resultFits: z.infer<typeof checkResultSchema> extends CheckResult ? true : false = true;
+void resultFits;
+
+/** What travels on the results queue: the job rides along so any bot replica can report it. */
+export const resultEnvelopeSchema = z.object({
+  v: z.literal(1),
+  job: checkJobSchema,
+  result: checkResultSchema,
+});
+export type ResultEnvelope = z.infer<typeof resultEnvelopeSchema>;
+
+/** The delayed watchdog on the results queue: fires at the deadline unless a real answer won. */
+export const deadlineEnvelopeSchema = z.object({
+  v: z.literal(1),
+  jobId: z.string(),
+  job: checkJobSchema,
+});
+export type DeadlineEnvelope = z.infer<typeof deadlineEnvelopeSchema>;
 
 export type SubmitStatus = 'queued' | 'duplicate' | 'unavailable';
 

@@ -1,0 +1,149 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import type { Logger } from '../log.js';
+import { metrics, trackQueueDepth } from '../metrics.js';
+import { closeConnection, producerConnection } from './connections.js';
+import { DEFAULT_DEDUP_WINDOW_MS, checkJobId, deadlineJobId } from './job-id.js';
+import { DEFAULT_PREFIX, RESULTS_QUEUE, checkQueueName, dispatchKey } from './names.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { checkJobSchema, type CheckDispatcher, type CheckJob, type DeadlineEnvelope, type SubmitReceipt } from './types.js';
+
+// The bot's side of the queue: one BullMQ queue per cluster (`checks-<cluster>`), plus a delayed
+// watchdog job per request on the results queue that answers "no agent" if nobody else does.
+
+export const UNAVAILABLE_REASON = 'cluster checks unavailable (queue unreachable)';
+
+export interface BullMqDispatcherOptions {
+  redisUrl: string;
+  /** BullMQ key prefix; `{helm-triage}` for Redis Cluster. */
+  prefix?: string;
+  logger?: Logger;
+  dedupWindowMs?: number;
+  retry?: RetryPolicy;
+  /** A submit that takes longer than this answers "unavailable" (Redis half-open or overloaded). */
+  submitTimeoutMs?: number;
+  /** How long finished check jobs stay (their ids keep deduplicating). */
+  keepFinishedSeconds?: number;
+  now?: () => number;
+}
+
+class SubmitTimeout extends Error {}
+
+export class BullMqDispatcher implements CheckDispatcher {
+  private readonly connection: Redis;
+  private readonly queues = new Map<string, Queue>();
+  private readonly untrack: Array<() => void> = [];
+  private readonly results: Queue;
+  private readonly prefix: string;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private closed = false;
+
+  constructor(private readonly options: BullMqDispatcherOptions) {
+    this.prefix = options.prefix ?? DEFAULT_PREFIX;
+    this.logger = options.logger ?? pino({ level: 'silent' });
+    this.now = options.now ?? Date.now;
+    this.connection = producerConnection(options.redisUrl, this.logger, options.submitTimeoutMs ?? 2000);
+    this.results = this.makeQueue(RESULTS_QUEUE);
+  }
+
+  private makeQueue(name: string): Queue {
+    const queue = new Queue(name, { connection: this.connection, prefix: this.prefix, skipWaitingForReady: true });
+    queue.on('error', (err: Error) => this.logger.debug({ queue: name, err: err.message }, 'queue error'));
+    return queue;
+  }
+
+  /** The queue of one cluster, created on first use. */
+  queueFor(cluster: string): Queue {
+    let queue = this.queues.get(cluster);
+    if (!queue) {
+      queue = this.makeQueue(checkQueueName(cluster));
+      this.queues.set(cluster, queue);
+      const q = queue;
+      this.untrack.push(trackQueueDepth(cluster, async () => {
+        const c = await q.getJobCounts('waiting', 'active', 'delayed');
+        return { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0 };
+      }));
+    }
+    return queue;
+  }
+
+  async submit(input: CheckJob): Promise<SubmitReceipt> {
+    const job = checkJobSchema.parse(input);
+    const jobId = checkJobId(job, this.options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS);
+    if (this.closed) return this.unavailable(job, jobId, new Error('dispatcher closed'));
+    const timeoutMs = this.options.submitTimeoutMs ?? 2000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SubmitTimeout(`submit took longer than ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      const receipt = await Promise.race([this.enqueue(job, jobId), timeout]);
+      metrics.submissions.inc({ cluster: job.cluster, status: receipt.status });
+      this.logger.info({ jobId, cluster: job.cluster, status: receipt.status, checks: job.checks.length }, 'check job submitted');
+      return receipt;
+    } catch (err) {
+      return this.unavailable(job, jobId, err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private unavailable(job: CheckJob, jobId: string, err: unknown): SubmitReceipt {
+    metrics.submissions.inc({ cluster: job.cluster, status: 'unavailable' });
+    this.logger.warn({ jobId, cluster: job.cluster, err: err instanceof Error ? err.message : String(err) }, 'check job not queued: queue unreachable');
+    // Free the marker so the same request can be queued once Redis answers again.
+    this.connection.del(dispatchKey(this.prefix, jobId)).catch(() => undefined);
+    return { status: 'unavailable', jobId, reason: UNAVAILABLE_REASON };
+  }
+
+  private async enqueue(job: CheckJob, jobId: string): Promise<SubmitReceipt> {
+    const queue = this.queueFor(job.cluster);
+    const window = this.options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
+    const keepMs = Math.max(window * 2, job.deadline - this.now() + window);
+    const fresh = (await this.connection.set(dispatchKey(this.prefix, jobId), '1', 'PX', keepMs, 'NX')) === 'OK';
+    if (!fresh) {
+      // The marker can outlive a submit that failed halfway; only an existing job is a duplicate.
+      const state = await queue.getJobState(jobId);
+      if (state !== 'unknown') return { status: 'duplicate', jobId };
+    }
+    const retry = this.options.retry ?? DEFAULT_RETRY;
+    const keep = this.options.keepFinishedSeconds ?? 3600;
+    // Watchdog first: if the check job then fails to enqueue, the watchdog finds no job and stays silent.
+    const watchdog: DeadlineEnvelope = { v: 1, jobId, job };
+    await this.results.add('deadline', watchdog, {
+      jobId: deadlineJobId(jobId),
+      delay: Math.max(0, job.deadline - this.now()),
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: { age: keep },
+      removeOnFail: { age: 24 * 3600 },
+    });
+    await queue.add('check', job, {
+      jobId,
+      attempts: retry.attempts,
+      backoff: { type: 'exponential', delay: retry.backoffMs },
+      removeOnComplete: { age: keep, count: 10_000 },
+      removeOnFail: { age: 24 * 3600 },
+    });
+    return { status: 'queued', jobId };
+  }
+
+  /** True when Redis answers (for /readyz). */
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.connection.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const untrack of this.untrack) untrack();
+    await Promise.allSettled([...this.queues.values(), this.results].map((q) => q.close()));
+    await closeConnection(this.connection);
+  }
+}

@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import type { CheckJob, Requester } from './types.js';
+
+// Deterministic job ids: the same request (same text, cluster and conversation within one time
+// window) always hashes to the same id, so BullMQ's jobId dedup queues it once however often a
+// Slack retry or a double click submits it. BullMQ refuses ':' and pure integers in custom ids.
+
+export const DEFAULT_DEDUP_WINDOW_MS = 60_000;
+
+/** Whitespace and case differences are the same request. */
+export function normalizeForId(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** Where the answer goes: one conversation is one requester, whoever clicked. */
+export function requesterKey(requester: Requester): string {
+  switch (requester.kind) {
+    case 'slack':
+      return `slack/${requester.teamId ?? ''}/${requester.channel}/${requester.threadTs ?? ''}`;
+    case 'cli':
+    case 'api':
+      return `${requester.kind}/${requester.correlationId}`;
+  }
+}
+
+export function checkJobId(job: Pick<CheckJob, 'text' | 'cluster' | 'requester' | 'createdAt'>, windowMs = DEFAULT_DEDUP_WINDOW_MS): string {
+  const bucket = Math.floor(job.createdAt / windowMs);
+  const digest = createHash('sha256')
+    .update(JSON.stringify(['v1', normalizeForId(job.text), job.cluster, requesterKey(job.requester), bucket]))
+    .digest('hex');
+  return `chk-${digest.slice(0, 32)}`;
+}
+
+/** Id of the delayed watchdog job on the results queue. */
+export function deadlineJobId(jobId: string): string {
+  return `ddl-${jobId}`;
+}
+
+/** Id of the result job on the results queue: a re-published result is a BullMQ duplicate. */
+export function resultJobId(jobId: string): string {
+  return `res-${jobId}`;
+}

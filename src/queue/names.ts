@@ -1,0 +1,19 @@
+// Redis names shared by the bot, the agents and the tests. BullMQ refuses ':' in queue names, so a
+// cluster's queue is `checks-<cluster>` (keys `<prefix>:checks-<cluster>:…`). With Redis Cluster use
+// the prefix `{helm-triage}`: the hash tag keeps every key of every queue in one slot.
+
+export const DEFAULT_PREFIX = 'helm-triage';
+export const CLUSTER_PREFIX = '{helm-triage}';
+export const RESULTS_QUEUE = 'results';
+
+export function checkQueueName(cluster: string): string {
+  if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(cluster)) {
+    throw new Error(`invalid cluster name "${cluster}": use lowercase letters, digits, . _ - (like CLUSTER_NAME)`);
+  }
+  return `checks-${cluster}`;
+}
+
+/** Marker set when a job id is first submitted; tells a duplicate submit apart from a new one. */
+export function dispatchKey(prefix: string, jobId: string): string {
+  return `${prefix}:dispatch:${jobId}`;
+}
