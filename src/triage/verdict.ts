@@ -2,8 +2,14 @@
 // Decisive findings (a check whose answer alone settles the playbook) win; otherwise the conclusive
 // findings must agree. A refutation demotes the text match and promotes the next plausible one.
 import type { Finding, Verdict, VerdictStatus } from '../checks/types.js';
-import type { PlaybookSet } from '../playbooks/load.js';
+import { renderTemplate } from '../playbooks/render.js';
+import type { Playbook } from '../playbooks/schema.js';
 import type { Diagnosis } from './types.js';
+
+/** What the verdict needs of a PlaybookSet: the promoted alternative's root cause. */
+export interface PlaybookLookup {
+  get(id: string): Pick<Playbook, 'rootCause'> | undefined;
+}
 
 /** An alternative match needs at least this score to be promoted when the primary is refuted. */
 export const MIN_ALTERNATIVE_SCORE = 0.5;
@@ -32,7 +38,7 @@ function joinSummaries(findings: readonly Finding[]): string {
   return findings.map((f) => f.summary).join('; ');
 }
 
-export function decideVerdict(diagnosis: VerdictInput, findings: readonly Finding[], playbooks?: PlaybookSet): Verdict {
+export function decideVerdict(diagnosis: VerdictInput, findings: readonly Finding[], playbooks?: PlaybookLookup): Verdict {
   const base = { playbook: diagnosis.playbook, rootCause: diagnosis.rootCause };
   if (findings.length === 0) {
     const summary = diagnosis.playbook ? `text diagnosis only (no cluster checks ran): ${diagnosis.playbook}` : 'no diagnosis and no cluster checks';
@@ -51,7 +57,8 @@ export function decideVerdict(diagnosis: VerdictInput, findings: readonly Findin
     const because = joinSummaries(refuting);
     const alternative = diagnosis.matches.find((m) => m.playbook !== diagnosis.playbook && !m.noise && m.score >= MIN_ALTERNATIVE_SCORE);
     if (alternative) {
-      const rootCause = playbooks?.get(alternative.playbook)?.rootCause ?? null;
+      const template = playbooks?.get(alternative.playbook)?.rootCause;
+      const rootCause = template ? renderTemplate(template.trim(), diagnosis.facts).text : null;
       return {
         playbook: alternative.playbook,
         status: 'inconclusive',
