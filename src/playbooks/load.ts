@@ -1,11 +1,96 @@
-// STUB (skeleton): the triage-core work replaces this with schema validation, pattern vetting and compilation.
-import type { Playbook } from './schema.js';
+// Load playbooks/*.yaml: parse, validate (zod), vet and compile every signal once. A broken file throws
+// PlaybookError naming the file and the field path, so the author knows exactly what to fix.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ErrorCode, HelmTriageError, PlaybookError } from '../errors.js';
+import { compilePlaybook, vetPattern, type CompiledPlaybook } from './compile.js';
+import { playbookSchema, type Playbook } from './schema.js';
 
 export interface PlaybookSet {
   readonly playbooks: readonly Playbook[];
   get(id: string): Playbook | undefined;
+  /** Same order as `playbooks`, signals compiled and vetted. */
+  readonly compiled: readonly CompiledPlaybook[];
+  /** Where they came from (directory), for messages. */
+  readonly source: string;
 }
 
-export function loadPlaybooks(_dir?: string): PlaybookSet {
-  return { playbooks: [], get: () => undefined };
+/** The repo's playbooks/ directory: src/playbooks/load.ts and dist/playbooks/load.js are both two levels below the root. */
+export function defaultPlaybooksDir(): string {
+  const fromEnv = process.env.PLAYBOOKS_DIR;
+  if (fromEnv !== undefined && fromEnv !== '') return resolve(fromEnv);
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'playbooks');
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : `${out === '' ? '' : '.'}${String(part)}`;
+  return out === '' ? '(top level)' : out;
+}
+
+/** Parses and validates one playbook file's text. `file` is only used in messages. */
+export function parsePlaybook(text: string, file: string): Playbook {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (err) {
+    const where = err instanceof YAMLParseError && err.linePos?.[0] ? ` at line ${err.linePos[0].line}` : '';
+    throw new PlaybookError(file, `YAML does not parse${where}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+  const parsed = playbookSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`);
+    throw new PlaybookError(file, `invalid playbook (fix these fields):\n  ${issues.join('\n  ')}`);
+  }
+  const playbook = parsed.data;
+  const expectedId = basename(file).replace(/\.ya?ml$/, '');
+  if (file.endsWith('.yaml') || file.endsWith('.yml')) {
+    if (playbook.id !== expectedId) throw new PlaybookError(file, `id: "${playbook.id}" must equal the file name "${expectedId}"`);
+  }
+  playbook.signals.forEach((signal, i) => {
+    const problem = vetPattern(signal.pattern);
+    if (problem !== undefined) throw new PlaybookError(file, `signals[${i}].pattern: ${problem}`);
+  });
+  if (!playbook.signals.some((s) => s.weight > 0)) throw new PlaybookError(file, 'signals: at least one signal needs a positive weight');
+  return playbook;
+}
+
+/** Builds a set from validated playbooks; rejects duplicate ids. */
+export function createPlaybookSet(playbooks: readonly Playbook[], source = '(memory)'): PlaybookSet {
+  const byId = new Map<string, Playbook>();
+  for (const p of playbooks) {
+    if (byId.has(p.id)) throw new PlaybookError(source, `duplicate playbook id "${p.id}": ids must be unique`);
+    byId.set(p.id, p);
+  }
+  const list = Object.freeze([...playbooks]);
+  const compiled = Object.freeze(list.map(compilePlaybook));
+  return { playbooks: list, compiled, source, get: (id) => byId.get(id) };
+}
+
+export function loadPlaybooks(dir?: string): PlaybookSet {
+  const root = dir ?? defaultPlaybooksDir();
+  let names: string[];
+  try {
+    if (!statSync(root).isDirectory()) throw new Error('not a directory');
+    names = readdirSync(root).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch (err) {
+    throw new HelmTriageError(
+      ErrorCode.PlaybookNotFound,
+      `cannot read playbooks from ${root}: ${err instanceof Error ? err.message : String(err)} (set PLAYBOOKS_DIR to the folder holding the *.yaml playbooks)`,
+      { cause: err },
+    );
+  }
+  const playbooks: Playbook[] = [];
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const file = join(root, name);
+    const playbook = parsePlaybook(readFileSync(file, 'utf8'), file);
+    const other = seen.get(playbook.id);
+    if (other !== undefined) throw new PlaybookError(file, `duplicate playbook id "${playbook.id}" (also in ${other})`);
+    seen.set(playbook.id, file);
+    playbooks.push(playbook);
+  }
+  return createPlaybookSet(playbooks, root);
 }

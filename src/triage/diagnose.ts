@@ -1,6 +1,13 @@
-// STUB (skeleton): the triage-core work replaces the body; the signature is the contract.
+// The text pipeline: normalize → redact → facts → match → diagnosis. Pure and total: never throws.
 import type { PlaybookSet } from '../playbooks/load.js';
-import type { Diagnosis, Facts } from './types.js';
+import type { Playbook } from '../playbooks/schema.js';
+import { renderTemplate } from '../playbooks/render.js';
+import { extractFacts } from './facts.js';
+import { DEFAULT_MIN_CONFIDENCE, MAX_MATCHES } from './limits.js';
+import { matchPlaybooks, prepareText, round, type ScoredMatch } from './match.js';
+import { byteLength, normalize } from './normalize.js';
+import { redact } from './redact.js';
+import type { Diagnosis, Facts, InputInfo, Match, RenderedCommand } from './types.js';
 
 export interface DiagnoseOptions {
   /** Facts given explicitly (slash-command --release/--namespace) win over extracted ones. */
@@ -9,10 +16,116 @@ export interface DiagnoseOptions {
   minConfidence?: number;
 }
 
-export function diagnose(text: string, _playbooks: PlaybookSet, _options: DiagnoseOptions = {}): Diagnosis {
+export function diagnose(text: string, playbooks: PlaybookSet, options: DiagnoseOptions = {}): Diagnosis {
+  try {
+    return diagnoseUnsafe(typeof text === 'string' ? text : String(text), playbooks, options);
+  } catch (err) {
+    // Last line of defence: a bug must not take the reply down, and must not echo the paste.
+    return emptyDiagnosis(
+      { bytes: typeof text === 'string' ? byteLength(text) : 0, lines: 0, truncated: false, redactions: 0, binary: false },
+      [`internal error while diagnosing (${err instanceof Error ? err.name : 'unknown'}); no diagnosis was made — please report this paste shape`],
+    );
+  }
+}
+
+function emptyDiagnosis(input: InputInfo, notes: string[], text = '', facts: Facts = {}): Diagnosis {
+  return { playbook: null, title: null, confidence: 0, facts, rootCause: null, commands: [], matches: [], checks: [], notes, input, text };
+}
+
+function diagnoseUnsafe(raw: string, set: PlaybookSet, options: DiagnoseOptions): Diagnosis {
+  const normalized = normalize(raw);
+  const notes: string[] = [];
+  if (normalized.binary) {
+    return emptyDiagnosis(
+      { bytes: normalized.bytes, lines: 0, truncated: false, redactions: 0, binary: true },
+      ['the input looks binary (NUL bytes or control characters), not terminal output: paste the text Helm printed, e.g. `helm upgrade … 2>&1 | tail -50`'],
+    );
+  }
+  const redacted = redact(normalized.text);
+  const text = redacted.text;
+  const lines = text === '' ? 0 : text.split('\n').length;
+  const input: InputInfo = {
+    bytes: normalized.bytes,
+    lines,
+    truncated: normalized.truncated,
+    redactions: redacted.count,
+    binary: false,
+  };
+  if (normalized.truncation !== undefined) {
+    input.truncation = normalized.truncation;
+    notes.push(normalized.truncation);
+  }
+  if (redacted.count > 0) notes.push(`${redacted.count} secret${redacted.count === 1 ? '' : 's'} redacted before diagnosis`);
+  const facts: Facts = { ...extractFacts(text), ...definedOnly(options.overrides ?? {}) };
+  if (text.trim() === '') {
+    notes.push('the input is empty: paste the failed helm command and the error it printed');
+    return emptyDiagnosis(input, notes, text, facts);
+  }
+  const scored = matchPlaybooks(set.compiled, prepareText(text));
+  const threshold = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+  const primary = choosePrimary(scored, threshold);
+  const matches: Match[] = scored.slice(0, MAX_MATCHES).map((m) => publicMatch(m, primary));
+  if (primary === undefined) {
+    const best = scored[0];
+    notes.push(
+      best === undefined
+        ? 'no playbook matched: this does not look like a known Helm failure'
+        : `not confident enough to diagnose (best guess ${best.playbook} at ${best.score.toFixed(2)}, needs ${threshold.toFixed(2)})`,
+    );
+    return { ...emptyDiagnosis(input, notes, text, facts), matches };
+  }
+  const playbook = set.get(primary.playbook);
+  if (playbook === undefined) return { ...emptyDiagnosis(input, notes, text, facts), matches };
+  for (const m of scored) {
+    if (m !== primary && m.noise && m.score >= threshold) {
+      notes.push(`also found ${m.title.toLowerCase()} (${m.playbook}): it is noise around the real error, which is ${primary.playbook}`);
+    }
+  }
   return {
-    playbook: null, title: null, confidence: 0, facts: {}, rootCause: null, commands: [], matches: [], checks: [], notes: [],
-    input: { bytes: Buffer.byteLength(text), lines: text.split('\n').length, truncated: false, redactions: 0, binary: false },
+    playbook: playbook.id,
+    title: playbook.title,
+    confidence: round(primary.score),
+    facts,
+    rootCause: renderTemplate(playbook.rootCause.trim(), facts).text,
+    commands: renderCommands(playbook, facts),
+    matches,
+    checks: [...playbook.checks],
+    notes,
+    input,
     text,
   };
+}
+
+/** The strongest non-noise match above the threshold; noise is primary only when nothing else is. */
+export function choosePrimary(scored: readonly ScoredMatch[], threshold: number): ScoredMatch | undefined {
+  const real = scored.find((m) => !m.noise && m.score >= threshold);
+  if (real) return real;
+  return scored.find((m) => m.noise && m.score >= threshold);
+}
+
+function publicMatch(m: ScoredMatch, primary: ScoredMatch | undefined): Match {
+  const out: Match = { playbook: m.playbook, title: m.title, score: m.score, evidence: m.evidence };
+  if (m.noise && primary !== undefined && primary !== m) out.noise = true;
+  else if (m.noise && primary === undefined) out.noise = true;
+  return out;
+}
+
+/** Read-only commands first (they are safe to run now); playbook order otherwise. */
+export function renderCommands(playbook: Playbook, facts: Facts): RenderedCommand[] {
+  const rendered = playbook.commands.map((c, i) => {
+    const { text, missing } = renderTemplate(c.run.trim(), facts, { shell: true });
+    const out: RenderedCommand = { command: text, effect: c.effect };
+    if (c.description !== undefined) out.description = renderTemplate(c.description, facts).text;
+    if (c.risk !== undefined) out.risk = c.risk;
+    if (missing.length > 0) out.missing = missing;
+    return { out, i };
+  });
+  rendered.sort((a, b) => (a.out.effect === b.out.effect ? a.i - b.i : a.out.effect === 'read-only' ? -1 : 1));
+  return rendered.map((r) => r.out);
+}
+
+function definedOnly(partial: Partial<Facts>): Partial<Facts> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(partial)) if (v !== undefined && v !== '') out[k] = v;
+  return out as Partial<Facts>;
 }

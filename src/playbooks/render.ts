@@ -1,0 +1,61 @@
+// Pure: fill {{placeholders}} in playbook text with facts. Unknown or unsafe values stay visible as <name>,
+// so a suggested command is never silently wrong and never carries pasted shell syntax.
+import { isShellSafe } from '../triage/facts.js';
+import type { Facts } from '../triage/types.js';
+
+const PLACEHOLDER = /\{\{\s{0,4}([A-Za-z][A-Za-z0-9_.]{0,63})\s{0,4}\}\}/g;
+
+/** The value a placeholder stands for, or undefined. Supports `resource.kind`, `resource.name`, `webhookService.namespace`. */
+export function factValue(facts: Facts, path: string): string | undefined {
+  const [head, sub] = path.split('.', 2);
+  switch (head) {
+    case 'resource':
+      if (!facts.resource) return undefined;
+      if (sub === 'kind') return facts.resource.kind;
+      if (sub === 'name') return facts.resource.name;
+      if (sub === 'namespace') return facts.resource.namespace ?? facts.namespace;
+      return `${facts.resource.kind}/${facts.resource.name}`;
+    case 'webhookService': {
+      if (!facts.webhookService) return undefined;
+      const [ns, name] = facts.webhookService.split('/');
+      if (sub === 'namespace') return ns;
+      if (sub === 'name') return name;
+      return facts.webhookService;
+    }
+    case 'previousRevision':
+      return facts.revision !== undefined && facts.revision > 1 ? String(facts.revision - 1) : undefined;
+    case 'flags':
+      return facts.flags && facts.flags.length > 0 ? facts.flags.join(' ') : undefined;
+    default: {
+      if (sub !== undefined) return undefined;
+      const v: unknown = (facts as Record<string, unknown>)[head ?? ''];
+      if (typeof v === 'string') return v;
+      if (typeof v === 'number') return String(v);
+      return undefined;
+    }
+  }
+}
+
+export interface Rendered {
+  text: string;
+  missing: string[];
+}
+
+export function renderTemplate(template: string, facts: Facts, options: { shell?: boolean } = {}): Rendered {
+  const missing: string[] = [];
+  const text = template.replace(PLACEHOLDER, (_m, name: string) => {
+    const value = factValue(facts, name);
+    if (value === undefined || value === '' || (options.shell === true && !isShellSafe(value))) {
+      if (!missing.includes(name)) missing.push(name);
+      return `<${name}>`;
+    }
+    return value;
+  });
+  return { text, missing };
+}
+
+export function placeholders(template: string): string[] {
+  const names: string[] = [];
+  for (const m of template.matchAll(PLACEHOLDER)) if (m[1] && !names.includes(m[1])) names.push(m[1]);
+  return names;
+}

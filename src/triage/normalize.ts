@@ -1,0 +1,150 @@
+// Pure: turn whatever was pasted (Slack message, terminal capture, CI log, JSON controller log) into plain
+// lines the matcher can read. Never throws; says what it changed so the reply can tell the reader.
+
+export const MAX_INPUT_BYTES = 5 * 1024 * 1024;
+/** Lines longer than this are kept in the text but only their head is matched (keeps matching linear). */
+export const MATCH_LINE_CAP = 8 * 1024;
+
+export interface Normalized {
+  text: string;
+  /** Size of the input as given, in UTF-8 bytes. */
+  bytes: number;
+  truncated: boolean;
+  truncation?: string;
+  binary: boolean;
+}
+
+const ANSI_CSI = /\x1b\[[0-?]{0,32}[ -/]{0,8}[@-~]/g;
+const ANSI_OSC = /\x1b\][^\x07\x1b]{0,4096}(?:\x07|\x1b\\)/g;
+const ANSI_OTHER = /\x1b[@-Z\\-_]?/g;
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
+const NBSP = /[\u00A0\u2007\u202F]/g;
+// Slack wraps links, mentions and channels in <…>; only these prefixes are Slack markup.
+const SLACK_LINK = /<((?:https?|ftp|mailto):[^|>\s]{1,2048})(?:\|([^>\n]{0,512}))?>/g;
+const SLACK_SPECIAL = /<!(here|channel|everyone)(?:\|[^>\n]{0,64})?>/g;
+const SLACK_USER = /<([@#])([A-Z0-9]{2,32})(?:\|([^>\n]{0,128}))?>/g;
+const FENCE_LINE = /^\s*```[\w-]{0,20}\s*$/;
+const BOX_EDGES = /^[ \t]*[│┃║╷╵]{1,2}[ \t]?|[ \t]*[│┃║]{1,2}[ \t]*$/g;
+
+export function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** True when the text is not something a terminal would print: NUL bytes or mostly control characters. */
+export function looksBinary(text: string): boolean {
+  if (text.includes('\u0000')) return true;
+  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
+  if (sample.length === 0) return false;
+  let control = 0;
+  let replacement = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 27 && c !== 12) control++;
+    else if (c === 0xfffd) replacement++;
+  }
+  return (control + replacement) / sample.length > 0.1;
+}
+
+/** Keep the last `max` bytes, starting on a line boundary: Helm prints the error last. */
+export function keepTail(text: string, maxBytes: number): { text: string; cut: number } {
+  const bytes = byteLength(text);
+  if (bytes <= maxBytes) return { text, cut: 0 };
+  // Characters are at most 4 bytes; start from a char offset that is surely inside the budget, then trim.
+  let start = Math.max(0, text.length - maxBytes);
+  let tail = text.slice(start);
+  while (byteLength(tail) > maxBytes) {
+    start += Math.max(1, Math.ceil((byteLength(tail) - maxBytes) / 4));
+    tail = text.slice(start);
+  }
+  const nl = tail.indexOf('\n');
+  if (nl >= 0 && nl < tail.length - 1) tail = tail.slice(nl + 1);
+  return { text: tail, cut: bytes - byteLength(tail) };
+}
+
+function unescapeSlack(text: string): string {
+  return text
+    .replace(SLACK_LINK, (_m, url: string, label: string | undefined) => {
+      const target = url.startsWith('mailto:') ? url.slice(7) : url;
+      if (label === undefined || label === '' || label === url || label === target) return target;
+      return `${label} (${target})`;
+    })
+    .replace(SLACK_SPECIAL, (_m, name: string) => `@${name}`)
+    .replace(SLACK_USER, (_m, sigil: string, id: string, label: string | undefined) => `${sigil}${label ?? id}`)
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+}
+
+// Escaped JSON strings (controller logs, Terraform, Flux events) hide the message behind \" and \n.
+const ESCAPED = /\\\\|\\"|\\n|\\t|\\r|\\u([0-9a-fA-F]{4})/g;
+function unescapeJsonish(line: string): string {
+  return line.replace(ESCAPED, (m, hex: string | undefined) => {
+    if (hex !== undefined) {
+      const code = parseInt(hex, 16);
+      return code < 32 && code !== 10 && code !== 9 ? ' ' : String.fromCharCode(code);
+    }
+    switch (m) {
+      case '\\\\': return '\\';
+      case '\\"': return '"';
+      case '\\n': return '\n';
+      case '\\t': return '\t';
+      default: return '';
+    }
+  });
+}
+
+function hasJsonEscapes(line: string): boolean {
+  return line.includes('\\"') || line.includes('\\n') || line.includes('\\u00');
+}
+
+function cleanLine(raw: string): string {
+  let line = raw;
+  // Quote markers from Slack (> and the escaped &gt; were already unescaped) and chat clients.
+  if (line.startsWith('>')) line = line.replace(/^(?:>[ \t]?){1,8}/, '');
+  // k9s / Terraform boxes: │ text │
+  if (/^[ \t]*[│┃║╷╵]/.test(line) || /[│┃║][ \t]*$/.test(line)) line = line.replace(BOX_EDGES, '');
+  if (FENCE_LINE.test(line)) return '';
+  if (line.startsWith('```')) line = line.slice(3);
+  if (line.endsWith('```')) line = line.slice(0, -3);
+  return line.replace(/[ \t]+$/, '');
+}
+
+export function normalize(input: string): Normalized {
+  const bytes = byteLength(input);
+  if (looksBinary(input)) {
+    return { text: '', bytes, truncated: false, binary: true };
+  }
+  const tail = keepTail(input, MAX_INPUT_BYTES);
+  let text = tail.text;
+  text = text.replace(/\r\n?/g, '\n');
+  text = text.replace(ANSI_OSC, '').replace(ANSI_CSI, '').replace(ANSI_OTHER, '');
+  text = text.replace(ZERO_WIDTH, '').replace(NBSP, ' ');
+  text = unescapeSlack(text);
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    let line = raw;
+    // Twice: logs of logs escape twice (\\\" → \" → ").
+    for (let pass = 0; pass < 2 && hasJsonEscapes(line); pass++) line = unescapeJsonish(line);
+    if (line.includes('\n')) for (const part of line.split('\n')) out.push(cleanLine(part));
+    else out.push(cleanLine(line));
+  }
+  // Trim leading/trailing blank lines but keep inner structure.
+  let start = 0;
+  let end = out.length;
+  while (start < end && out[start]?.trim() === '') start++;
+  while (end > start && out[end - 1]?.trim() === '') end--;
+  const result: Normalized = { text: out.slice(start, end).join('\n'), bytes, truncated: tail.cut > 0, binary: false };
+  if (tail.cut > 0) {
+    result.truncation = `input was ${formatBytes(bytes)}; kept the last ${formatBytes(bytes - tail.cut)} (Helm prints the error last) and cut ${formatBytes(tail.cut)} from the start`;
+  }
+  return result;
+}
+
+/** The part of each line the matcher looks at. */
+export function matchLines(text: string): string[] {
+  return text.split('\n').map((l) => (l.length > MATCH_LINE_CAP ? l.slice(0, MATCH_LINE_CAP) : l));
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} B`;
+}

@@ -1,0 +1,167 @@
+// Pure: remove secrets from pasted text before anything else (matcher, logs, Redis, Slack) sees it.
+// Every rule is linear: bounded quantifiers, no nested repetition. Exported for kube values and logs.
+
+export interface Redacted {
+  text: string;
+  count: number;
+  /** How many of each kind were replaced. */
+  kinds: Record<string, number>;
+}
+
+interface Rule {
+  kind: string;
+  pattern: RegExp;
+  /** Builds the replacement from the match groups; default replaces the whole match. */
+  replace?: (mark: string, ...groups: string[]) => string;
+}
+
+const mark = (kind: string): string => `[REDACTED:${kind}]`;
+
+// Keys whose values are secrets. A key like `secretName` or `tokenRef` names a secret, it is not one.
+const SECRET_KEY = /(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)([A-Za-z0-9_]{0,40})/;
+const NOT_SECRET_SUFFIX = /(?:name|names|ref|keyref|namespace|file|path|type|length|ttl|expiry|_?id)$/i;
+
+const RULES: Rule[] = [
+  { kind: 'slack-token', pattern: /\bxox[abprse]-[A-Za-z0-9-]{6,256}/g },
+  { kind: 'slack-token', pattern: /\bxapp-[A-Za-z0-9-]{6,256}/g },
+  { kind: 'github-token', pattern: /\bgh[pousr]_[A-Za-z0-9]{20,255}/g },
+  { kind: 'github-token', pattern: /\bgithub_pat_[A-Za-z0-9_]{20,255}/g },
+  { kind: 'gitlab-token', pattern: /\bglpat-[A-Za-z0-9_-]{20,255}/g },
+  { kind: 'aws-access-key', pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g },
+  {
+    kind: 'aws-secret',
+    pattern: /(aws_secret_access_key|aws_session_token|secretAccessKey)(["']?[ \t]{0,4}[=:][ \t]{0,4}["']?)([A-Za-z0-9/+=]{16,256})/gi,
+    replace: (m, key, sep) => `${key}${sep}${m}`,
+  },
+  { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{4,8192}\.[A-Za-z0-9_-]{0,4096}/g },
+  {
+    kind: 'authorization',
+    pattern: /\b(authorization|proxy-authorization)(["']?[ \t]{0,4}[=:][ \t]{0,4}["']?)((?:bearer|basic|token|digest)[ \t]{1,4})?([^\s"',;]{4,4096})/gi,
+    replace: (m, key, sep, scheme) => `${key}${sep}${scheme ?? ''}${m}`,
+  },
+  {
+    kind: 'bearer',
+    pattern: /\b(bearer)[ \t]{1,4}([A-Za-z0-9._~+/=-]{8,4096})/gi,
+    replace: (m, word) => `${word} ${m}`,
+  },
+  {
+    kind: 'url-credentials',
+    pattern: /\b([a-z][a-z0-9+.-]{1,20}:\/\/)([^\s:@/]{1,256}):([^\s@/]{1,256})@/gi,
+    replace: (m, scheme, user) => `${scheme}${user}:${m}@`,
+  },
+];
+
+const PAIR = new RegExp(
+  `${SECRET_KEY.source}(["']?[ \\t]{0,4}[=:][ \\t]{0,4})(["']?)([^\\s"',;}\\]]{1,4096})`,
+  'gi',
+);
+
+function applyRule(text: string, rule: Rule, counts: Record<string, number>): string {
+  const m = mark(rule.kind);
+  return text.replace(rule.pattern, (...args: unknown[]) => {
+    const whole = String(args[0]);
+    if (whole.includes('[REDACTED:')) return whole;
+    counts[rule.kind] = (counts[rule.kind] ?? 0) + 1;
+    if (!rule.replace) return m;
+    const groups: string[] = [];
+    for (let i = 1; i < args.length; i++) {
+      const g = args[i];
+      if (typeof g === 'number') break; // offset reached
+      groups.push(typeof g === 'string' ? g : '');
+    }
+    return rule.replace(m, ...groups);
+  });
+}
+
+function redactPairs(text: string, counts: Record<string, number>): string {
+  return text.replace(PAIR, (whole: string, suffix: string, sep: string, quote: string, value: string, offset: number) => {
+    // Find the whole key (prefix letters before the keyword) to decide whether it names rather than holds a secret.
+    const key = keyBefore(text, offset) + whole.slice(0, whole.length - sep.length - quote.length - value.length);
+    if (NOT_SECRET_SUFFIX.test(key.replace(/["']$/, '')) || suffix.length > 24) return whole;
+    if (value.startsWith('[REDACTED') || value.startsWith('<') || value.startsWith('$') || value.startsWith('{{')) return whole;
+    if (/^(?:true|false|null|none|""|''|\*+|-)$/i.test(value)) return whole;
+    counts.secret = (counts.secret ?? 0) + 1;
+    return `${whole.slice(0, whole.length - value.length)}${mark('secret')}`;
+  });
+}
+
+function keyBefore(text: string, offset: number): string {
+  let i = offset;
+  while (i > 0 && offset - i < 64 && /[A-Za-z0-9_]/.test(text[i - 1] ?? '')) i--;
+  return text.slice(i, offset);
+}
+
+/** PEM blocks (keys and certificates), found with indexOf so a BEGIN without END stays linear. */
+function redactPem(text: string, counts: Record<string, number>): string {
+  const BEGIN = '-----BEGIN ';
+  let at = text.indexOf(BEGIN);
+  if (at < 0) return text;
+  let out = '';
+  let from = 0;
+  while (at >= 0) {
+    const headerEnd = text.indexOf('-----', at + BEGIN.length);
+    if (headerEnd < 0 || headerEnd - at > 100) {
+      at = text.indexOf(BEGIN, at + BEGIN.length);
+      continue;
+    }
+    const endAt = text.indexOf('-----END ', headerEnd + 5);
+    let stop: number;
+    if (endAt >= 0) {
+      const close = text.indexOf('-----', endAt + 9);
+      stop = close >= 0 && close - endAt < 100 ? close + 5 : endAt + 9;
+    } else {
+      // No END: cut the base64 body that follows (until a line that is not base64).
+      const re = /\n[ \t]*[A-Za-z0-9+/=]{16,}[ \t]*(?=\n|$)/y;
+      re.lastIndex = headerEnd + 5;
+      stop = headerEnd + 5;
+      while (re.exec(text) !== null) stop = re.lastIndex;
+    }
+    out += text.slice(from, at) + mark('pem');
+    counts.pem = (counts.pem ?? 0) + 1;
+    from = stop;
+    at = text.indexOf(BEGIN, stop);
+  }
+  return out + text.slice(from);
+}
+
+/** Long base64 values under a YAML `data:` map (Secrets, ConfigMaps' binaryData). */
+function redactYamlData(text: string, counts: Record<string, number>): string {
+  if (!/\b(?:data|binaryData|stringData):/.test(text)) return text;
+  const lines = text.split('\n');
+  let inData = -1; // indent of the data: key, or -1
+  let stringData = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line.length > 16384) { inData = -1; continue; }
+    const indent = line.length - line.trimStart().length;
+    const trimmed = line.trim();
+    if (inData >= 0 && trimmed !== '' && indent <= inData) inData = -1;
+    const header = /^(?:-[ \t]+)?(data|binaryData|stringData):[ \t]*$/.exec(trimmed);
+    if (header) { inData = indent; stringData = header[1] === 'stringData'; continue; }
+    if (inData < 0) continue;
+    const kv = /^([A-Za-z0-9._-]{1,253}):[ \t]+["']?([^"'\s]{1,65536})["']?$/.exec(trimmed);
+    if (!kv || (kv[2] ?? '').startsWith('[REDACTED')) continue;
+    const value = kv[2] ?? '';
+    if (stringData || (value.length >= 16 && /^[A-Za-z0-9+/]+={0,2}$/.test(value))) {
+      lines[i] = `${line.slice(0, indent)}${kv[1]}: ${mark('secret-data')}`;
+      counts['secret-data'] = (counts['secret-data'] ?? 0) + 1;
+    }
+  }
+  return lines.join('\n');
+}
+
+export function redact(text: string): Redacted {
+  const kinds: Record<string, number> = {};
+  let out = redactPem(text, kinds);
+  for (const rule of RULES) out = applyRule(out, rule, kinds);
+  out = redactPairs(out, kinds);
+  out = redactYamlData(out, kinds);
+  const count = Object.values(kinds).reduce((a, b) => a + b, 0);
+  return { text: out, count, kinds };
+}
+
+/** The contract other areas import: redacted text and how many secrets were replaced. */
+export function redactText(text: string): { text: string; count: number } {
+  const { text: out, count } = redact(text);
+  return { text: out, count };
+}
