@@ -25,7 +25,7 @@ export function parseCommandText(raw: string): CommandOptions {
   let rest = raw.replace(/^\s+/, '');
   if (/^(help|--help|-h)\s*$/i.test(rest)) return { ...options, help: true };
   for (;;) {
-    const m = /^(\S+)(?:[ \t]+|$)/.exec(rest);
+    const m = /^(\S+)(?:\s+|$)/.exec(rest);
     if (!m || m[1] === undefined) break;
     const token = m[1];
     const eq = token.indexOf('=');
@@ -40,7 +40,7 @@ export function parseCommandText(raw: string): CommandOptions {
     let consumed = m[0].length;
     if (eq > 0) value = token.slice(eq + 1);
     else {
-      const v = /^(\S+)(?:[ \t]+|$)/.exec(rest.slice(consumed));
+      const v = /^(\S+)(?:\s+|$)/.exec(rest.slice(consumed));
       if (v?.[1] !== undefined) {
         value = v[1];
         consumed += v[0].length;

@@ -9,7 +9,7 @@ describe('/helm-triage over HTTP (uses ports: local Slack API + app)', () => {
     dispatcher = new RecordingDispatcher();
     h = await startHarness({ dispatcher });
   });
-  afterEach(async () => h.close());
+  afterEach(async () => h?.close());
 
   it('acks at once, posts the text diagnosis in the channel, then updates that same message once with the evidence', async () => {
     const res = await sendCommand(h.url, SIGNING_SECRET, { text: SELECTOR_PASTE, channel_id: 'C0CHAN001', response_url: h.slack.responseUrl('r1') });
@@ -18,13 +18,13 @@ describe('/helm-triage over HTTP (uses ports: local Slack API + app)', () => {
 
     const post = await h.slack.waitFor('chat.postMessage', () => h.slack.callsTo('chat.postMessage')[0]);
     expect(post.params.channel).toBe('C0CHAN001');
-    expect(String(post.params.text)).toContain('Upgrade changes a field');
+    expect(String(post.params.text)).toContain('Deployment selector cannot change');
     expect(post.params.link_names).toBeUndefined();
     expect(payloadText(post.params)).toContain('Running read-only checks on cluster');
 
     const submitted = await h.slack.waitFor('a check job', () => dispatcher.jobs[0]);
     const { job, jobId } = submitted;
-    expect(job.playbook).toBe('immutable-field');
+    expect(job.playbook).toBe('selector-change');
     expect(job.cluster).toBe('test-cluster');
     expect(job.requester).toMatchObject({ kind: 'slack', channel: 'C0CHAN001', messageTs: '1700000000.000001' });
     const triageId = job.requester.kind === 'slack' ? job.requester.triageId : undefined;
@@ -40,7 +40,7 @@ describe('/helm-triage over HTTP (uses ports: local Slack API + app)', () => {
     expect(body).toContain('❌ no webhook involved');
     expect(body).toContain('❔ could not read events');
     expect(body).toContain(`/t/${triageId}`);
-    expect(body).toContain('/runbooks/immutable-field?release=web&namespace=shop');
+    expect(body).toContain('/runbooks/selector-change?release=web&namespace=shop');
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
     const stored = await h.triages.get(triageId ?? '');
     expect(stored?.verdict?.status).toBe('confirmed');
@@ -67,7 +67,7 @@ describe('/helm-triage over HTTP (uses ports: local Slack API + app)', () => {
     expect(sub.status).toBe(200);
     const post = await h.slack.waitFor('reply in channel', () => h.slack.callsTo('chat.postMessage')[0]);
     expect(post.params.channel).toBe('C0MODAL01');
-    expect(String(post.params.text)).toContain('Upgrade changes a field');
+    expect(String(post.params.text)).toContain('Deployment selector cannot change');
   });
 
   it('with --private answers ephemerally through response_url and later replaces that answer', async () => {
@@ -96,7 +96,7 @@ describe('/helm-triage over HTTP (uses ports: local Slack API + app)', () => {
     await sendCommand(h.url, SIGNING_SECRET, { text: SELECTOR_PASTE, channel_id: 'C0NOTIN01', response_url: h.slack.responseUrl('nic') });
     const r = await h.slack.waitFor('response_url reply', () => h.slack.responses.find((x) => x.id === 'nic'));
     expect(r.body.response_type).toBe('in_channel');
-    expect(JSON.stringify(r.body)).toContain('Upgrade changes a field');
+    expect(JSON.stringify(r.body)).toContain('Deployment selector cannot change');
     const { job } = await h.slack.waitFor('job', () => dispatcher.jobs[0]);
     expect(job.requester).toMatchObject({ channel: 'C0NOTIN01', responseUrl: h.slack.responseUrl('nic') });
     expect(job.requester.kind === 'slack' && job.requester.messageTs).toBeFalsy();
@@ -133,7 +133,7 @@ describe('/helm-triage over HTTP (uses ports: local Slack API + app)', () => {
 
 describe('/helm-triage limits (uses ports)', () => {
   let h: Harness;
-  afterEach(async () => h.close());
+  afterEach(async () => h?.close());
 
   it('rate-limits per user with a polite ephemeral message', async () => {
     h = await startHarness({ env: { RATE_LIMIT_PER_MINUTE: '2' } });

@@ -1,6 +1,7 @@
 // Starts the real Slack app on 127.0.0.1:0 against the local Slack API server. Only the check dispatcher
 // may be a recording stand-in (an interface the queue area implements); everything else is real.
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -14,8 +15,10 @@ import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-s
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const PUBLIC_BASE_URL = 'https://triage.example.test';
+/** Our own fixture playbooks: Slack tests must not break when product playbooks are reworded. */
+export const FIXTURE_PLAYBOOKS = fileURLToPath(new URL('./fixtures/playbooks', import.meta.url));
 
-/** A paste our playbooks diagnose with high confidence (immutable Deployment selector). */
+/** A paste the fixture playbook diagnoses with high confidence (immutable Deployment selector). */
 export const SELECTOR_PASTE = [
   '$ helm upgrade web ./chart -n shop',
   'Error: UPGRADE FAILED: cannot patch "web" with kind Deployment: Deployment.apps "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web2"}}: field is immutable',
@@ -46,7 +49,7 @@ export function okResult(jobId: string, cluster: string): CheckResult {
       { check: 'other-check', status: 'refuted', summary: 'no webhook involved', evidence: [] },
       { check: 'third-check', status: 'inconclusive', summary: 'could not read events', evidence: [], missingPermission: 'list events' },
     ],
-    verdict: { playbook: 'immutable-field', status: 'confirmed', confidence: 0.97, summary: 'selector change confirmed on the live Deployment', rootCause: 'selector changed' },
+    verdict: { playbook: 'selector-change', status: 'confirmed', confidence: 0.97, summary: 'selector change confirmed on the live Deployment', rootCause: 'selector changed' },
   };
 }
 
@@ -95,7 +98,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const kv = options.kv ?? new MemoryKeyValueStore();
   const triages = new KeyValueTriageStore(kv, 60 * 60_000);
   const dispatcher = options.dispatcher ?? new RecordingDispatcher();
-  const playbooks = loadPlaybooks();
+  const playbooks = loadPlaybooks(FIXTURE_PLAYBOOKS);
   const metrics = new Registry();
   const app = await createSlackApp({
     config, playbooks, dispatcher, kv, triageStore: triages, logger, metricsRegistry: metrics,

@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventEnvelope, sendEvent, uniqueEventId } from '../support/slack-requests.js';
+import { payloadText, RecordingDispatcher, SELECTOR_PASTE, SIGNING_SECRET, startHarness, type Harness } from './harness.js';
+
+let tsSeq = 0;
+function userTs(): string {
+  tsSeq += 1;
+  return `1690000000.${String(tsSeq).padStart(6, '0')}`;
+}
+
+function message(fields: Record<string, unknown>): Record<string, unknown> {
+  return { type: 'message', channel: 'C0CHAN001', channel_type: 'channel', user: 'U0USER001', text: SELECTOR_PASTE, ts: userTs(), ...fields };
+}
+
+/** Gives the app time to (not) answer; quietness can only be observed by waiting. */
+const settle = () => new Promise((r) => setTimeout(r, 250));
+
+describe('pasted logs in channels (uses ports: local Slack API + app)', () => {
+  let h: Harness;
+  let dispatcher: RecordingDispatcher;
+  beforeEach(async () => {
+    dispatcher = new RecordingDispatcher();
+    h = await startHarness({ dispatcher });
+  });
+  afterEach(async () => h?.close());
+
+  it('answers a pasted Helm failure in a thread under it, and queues the checks', async () => {
+    const ev = message({});
+    const res = await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(ev));
+    expect(res.status).toBe(200);
+    const post = await h.slack.waitFor('threaded reply', () => h.slack.callsTo('chat.postMessage')[0]);
+    expect(post.params.thread_ts).toBe(ev.ts);
+    expect(post.params.channel).toBe('C0CHAN001');
+    const { job } = await h.slack.waitFor('job', () => dispatcher.jobs[0]);
+    expect(job.requester).toMatchObject({ channel: 'C0CHAN001', messageTs: '1700000000.000001' });
+  });
+
+  it('answers a Slack retry of the same event only once', async () => {
+    const envelope = eventEnvelope(message({}), uniqueEventId());
+    await sendEvent(h.url, SIGNING_SECRET, envelope);
+    await sendEvent(h.url, SIGNING_SECRET, envelope, { retryNum: 1, retryReason: 'http_timeout' });
+    await h.slack.waitFor('reply', () => h.slack.callsTo('chat.postMessage')[0]);
+    await settle();
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('stays quiet for bots, edits, deletes, joins and chat without failures', async () => {
+    const quiet = [
+      message({ bot_id: 'B0OTHER01' }),
+      message({ subtype: 'bot_message', bot_id: 'B0OTHER01' }),
+      message({ subtype: 'message_changed', message: { text: SELECTOR_PASTE } }),
+      message({ subtype: 'message_deleted' }),
+      message({ subtype: 'channel_join', text: '<@U0USER001> has joined the channel' }),
+      message({ text: 'morning all, coffee anyone?' }),
+      message({ text: 'Error: something unrelated happened in my spreadsheet macro today' }),
+      message({ channel_type: 'im' }),
+    ];
+    for (const ev of quiet) await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(ev));
+    // Control: a plain human paste afterwards is answered, and it is the only answer.
+    const control = message({});
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(control));
+    await h.slack.waitFor('reply to the control', () => h.slack.callsTo('chat.postMessage')[0]);
+    await settle();
+    expect(h.slack.callsTo('chat.postMessage').map((c) => c.params.thread_ts)).toEqual([control.ts]);
+    expect(h.slack.callsTo('chat.postEphemeral')).toHaveLength(0);
+  });
+
+  it('never answers in the bot\'s own threads', async () => {
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({ thread_ts: '1680000000.000001', parent_user_id: 'UBOT0001' })));
+    await settle();
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('never answers under a message the bot posted (remembered), e.g. a slash-command reply', async () => {
+    const first = message({});
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(first));
+    await h.slack.waitFor('first reply', () => h.slack.callsTo('chat.postMessage')[0]);
+    // Someone pastes another failure under the bot's reply thread (parent_user_id unknown to us here).
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({ thread_ts: first.ts, text: SELECTOR_PASTE.replace('web', 'api') })));
+    await settle();
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('the same failure pasted again within the window links to the earlier triage instead of repeating it', async () => {
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({})));
+    await h.slack.waitFor('first reply', () => h.slack.callsTo('chat.postMessage')[0]);
+    const again = message({ user: 'U0SECOND1' });
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(again));
+    const notice = await h.slack.waitFor('repeat notice', () => h.slack.callsTo('chat.postMessage')[1]);
+    expect(notice.params.thread_ts).toBe(again.ts);
+    expect(String(notice.params.text)).toContain('Same failure as one triaged a moment ago');
+    expect(payloadText(notice.params)).toContain('https://test.slack.com/archives/C0CHAN001/p1700000000000001');
+    expect(h.slack.callsTo('chat.getPermalink')).toHaveLength(1);
+    expect(dispatcher.jobs).toHaveLength(1);
+  });
+
+  it('reads a shared text file (files.info + authorized download) and answers in its thread', async () => {
+    h.slack.addFile({ id: 'F0SNIP001', content: `helm output follows\n${SELECTOR_PASTE}\n` });
+    const ev = message({ subtype: 'file_share', text: '', files: [{ id: 'F0SNIP001' }] });
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(ev));
+    const post = await h.slack.waitFor('reply to the snippet', () => h.slack.callsTo('chat.postMessage')[0]);
+    expect(post.params.thread_ts).toBe(ev.ts);
+    expect(h.slack.callsTo('files.info')[0]?.params.file).toBe('F0SNIP001');
+    expect(h.slack.fileDownloads).toEqual([{ id: 'F0SNIP001', authorized: true }]);
+  });
+
+  it('skips files above the size cap without downloading them', async () => {
+    h.slack.addFile({ id: 'F0HUGE001', content: SELECTOR_PASTE, reportedSize: 50 * 1024 * 1024 });
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({ subtype: 'file_share', text: '', files: [{ id: 'F0HUGE001' }] })));
+    await h.slack.waitFor('files.info', () => h.slack.callsTo('files.info')[0]);
+    await settle();
+    expect(h.slack.fileDownloads).toHaveLength(0);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+});
+
+describe('pasted logs: configuration (uses ports)', () => {
+  let h: Harness;
+  afterEach(async () => h?.close());
+
+  it('stays quiet below AUTO_REPLY_MIN_CONFIDENCE and when AUTO_REPLY is off', async () => {
+    h = await startHarness({ env: { AUTO_REPLY_MIN_CONFIDENCE: '1' } });
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({})));
+    await settle();
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    await h.close();
+    h = await startHarness({ env: { AUTO_REPLY: 'false' } });
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({})));
+    await settle();
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+});
