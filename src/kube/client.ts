@@ -9,6 +9,8 @@ import type { KubeObject, ListOptions, ReadOnlyKube, ServerVersion } from './typ
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
 export const DEFAULT_PAGE_SIZE = 500;
+// Server-side metadata projection (kube-apiserver ≥ 1.15); plain JSON as a fallback.
+const METADATA_ONLY_ACCEPT = 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -76,6 +78,7 @@ export class KubeClient implements ReadOnlyKube {
         path,
         query: { labelSelector, fieldSelector, limit: String(pageSize), continue: cont },
         what,
+        ...(opts.metadataOnly ? { accept: METADATA_ONLY_ACCEPT } : {}),
         ...(signal ? { signal } : {}),
       });
       // A namespace that does not exist lists as empty on a real server; be lenient with 404 too.
@@ -83,7 +86,10 @@ export class KubeClient implements ReadOnlyKube {
       if (res.status !== 200 || !isRecord(res.body)) throw failure(res, p, what);
       const items = Array.isArray(res.body.items) ? (res.body.items as unknown[]) : [];
       // List items come without apiVersion/kind; fill them in so callers can tell kinds apart.
-      for (const item of items) if (isRecord(item)) yield { apiVersion, kind, ...item } as KubeObject;
+      for (const item of items) {
+        if (!isRecord(item)) continue;
+        yield (opts.metadataOnly ? { apiVersion, kind, metadata: item.metadata } : { ...item, apiVersion, kind }) as KubeObject;
+      }
       const meta = res.body.metadata;
       const next = isRecord(meta) && typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : undefined;
       cont = next;

@@ -14,6 +14,8 @@ export interface GetRequest {
   query?: Record<string, string | undefined>;
   /** What the caller is doing, for error messages: `list pods in namespace x`. */
   what: string;
+  /** Accept header; defaults to JSON. */
+  accept?: string;
   signal?: AbortSignal;
 }
 
@@ -30,10 +32,10 @@ export interface KubeTransport {
 export class GetOnlyApi {
   constructor(private readonly configuration: Configuration) {}
 
-  async send(path: string, query: Record<string, string | undefined>, signal: AbortSignal): Promise<{ status: number; text: string }> {
+  async send(path: string, query: Record<string, string | undefined>, accept: string, signal: AbortSignal): Promise<{ status: number; text: string }> {
     const ctx = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) ctx.setQueryParam(k, v);
-    ctx.setHeaderParam('Accept', 'application/json');
+    ctx.setHeaderParam('Accept', accept);
     await this.configuration.authMethods.default?.applySecurityAuthentication(ctx);
     ctx.setSignal(signal);
     let prepared = ctx;
@@ -69,7 +71,7 @@ export class ClientNodeTransport implements KubeTransport {
     if (req.signal?.aborted) throw new KubeAbortedError(req.what, { cause: req.signal.reason });
     let res: { status: number; text: string };
     try {
-      res = await this.api.send(req.path, req.query ?? {}, signal);
+      res = await this.api.send(req.path, req.query ?? {}, req.accept ?? 'application/json', signal);
     } catch (err) {
       if (req.signal?.aborted) throw new KubeAbortedError(req.what, { cause: err });
       if (timeout.aborted) throw new KubeTimeoutError(req.what, this.timeoutMs, { cause: err });

@@ -31,6 +31,8 @@ export interface ListOptions {
   fieldSelector?: string;
   /** Page size for `limit`/`continue` pagination. */
   pageSize?: number;
+  /** Only metadata per item (PartialObjectMetadataList): labels without payloads, e.g. Helm history. */
+  metadataOnly?: boolean;
   signal?: AbortSignal;
 }
 

@@ -17,6 +17,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   query: string;
+  accept: string;
 }
 
 export interface KubeApiServer {
@@ -258,7 +259,7 @@ class LocalKubeApi implements KubeApiServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    const recorded = { method, path, query: url.search };
+    const recorded = { method, path, query: url.search, accept: req.headers.accept ?? '' };
     this.requestCount++;
     this.requestsByPath.set(path, (this.requestsByPath.get(path) ?? 0) + 1);
     this.requests.push(recorded);
@@ -286,15 +287,16 @@ class LocalKubeApi implements KubeApiServer {
       }
     }
     if (res.destroyed) return;
-    this.route(path, url.searchParams, res);
+    const metadataOnly = /as=PartialObjectMetadataList/.test(req.headers.accept ?? '');
+    this.route(path, url.searchParams, metadataOnly, res);
   }
 
-  private route(path: string, query: URLSearchParams, res: ServerResponse): void {
+  private route(path: string, query: URLSearchParams, metadataOnly: boolean, res: ServerResponse): void {
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (path === '/version') return this.json(res, 200, { ...this.scenario.version, platform: 'linux/amd64', goVersion: 'go1.22.0' });
     if (parts[0] === 'api') {
       if (parts.length === 1) return this.json(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
-      return this.resourceRequest('', parts[1]!, parts.slice(2), query, res);
+      return this.resourceRequest('', parts[1]!, parts.slice(2), query, metadataOnly, res);
     }
     if (parts[0] === 'apis') {
       if (parts.length === 1) return this.json(res, 200, this.groupList());
@@ -302,7 +304,7 @@ class LocalKubeApi implements KubeApiServer {
         const group = this.groupList().groups.find((g) => g.name === parts[1]);
         return group ? this.json(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...group }) : this.notFound(res, path);
       }
-      return this.resourceRequest(parts[1]!, parts[2]!, parts.slice(3), query, res);
+      return this.resourceRequest(parts[1]!, parts[2]!, parts.slice(3), query, metadataOnly, res);
     }
     this.notFound(res, path);
   }
@@ -333,7 +335,7 @@ class LocalKubeApi implements KubeApiServer {
     );
   }
 
-  private resourceRequest(group: string, version: string, rest: string[], query: URLSearchParams, res: ServerResponse): void {
+  private resourceRequest(group: string, version: string, rest: string[], query: URLSearchParams, metadataOnly: boolean, res: ServerResponse): void {
     const groupVersion = group ? `${group}/${version}` : version;
     const served = this.resources.filter((r) => gv(r) === groupVersion);
     if (served.length === 0) return this.notFound(res, `/${group ? 'apis/' + groupVersion : 'api/' + version}`);
@@ -385,10 +387,10 @@ class LocalKubeApi implements KubeApiServer {
       if (!found) return this.status(res, 404, 'NotFound', `${plural}${group ? '.' + group : ''} "${name}" not found`, { name, group, kind: plural });
       return this.send(res, 200, `{"apiVersion":${JSON.stringify(found.apiVersion)},"kind":${JSON.stringify(found.kind)},${found.itemJson.slice(1)}`);
     }
-    this.list(r, all, namespace, query, res);
+    this.list(r, all, namespace, query, metadataOnly, res);
   }
 
-  private list(r: ResourceInfo, all: Stored[], namespace: string | undefined, query: URLSearchParams, res: ServerResponse): void {
+  private list(r: ResourceInfo, all: Stored[], namespace: string | undefined, query: URLSearchParams, metadataOnly: boolean, res: ServerResponse): void {
     let labelReqs: Requirement[] = [];
     let fieldReqs: Requirement[] = [];
     try {
@@ -426,6 +428,11 @@ class LocalKubeApi implements KubeApiServer {
         for (let j = i; j < all.length; j++) if (matches(all[j]!)) remaining++;
         meta.remainingItemCount = remaining;
       }
+    }
+    if (metadataOnly) {
+      // kube-apiserver's metadata projection: items carry only metadata, payloads never leave.
+      const partial = items.map((j) => JSON.stringify({ apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: rec(JSON.parse(j)).metadata }));
+      return this.send(res, 200, `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(meta)},"items":[${partial.join(',')}]}`);
     }
     const listKind = `${r.kind}List`;
     this.send(res, 200, `{"kind":${JSON.stringify(listKind)},"apiVersion":${JSON.stringify(gv(r))},"metadata":${JSON.stringify(meta)},"items":[${items.join(',')}]}`);

@@ -1,0 +1,69 @@
+// A release's rendered manifest as objects: checks compare what a revision would apply (e.g. a
+// Service's loadBalancerClass or clusterIP) with what is live.
+import { isNode, parseAllDocuments } from 'yaml';
+import { REDACTED } from './redact-values.js';
+
+export interface ManifestResource {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** Template path from Helm's `# Source:` comment, when present. */
+  source?: string;
+  object: Record<string, unknown>;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Every object in a multi-document manifest; documents that are empty or not objects are skipped. */
+export function parseManifest(manifest: string): ManifestResource[] {
+  const out: ManifestResource[] = [];
+  for (const doc of parseAllDocuments(manifest, { uniqueKeys: false })) {
+    if (doc.errors.length > 0) continue;
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    if (!isRecord(value)) continue;
+    const meta = isRecord(value.metadata) ? value.metadata : {};
+    if (typeof value.kind !== 'string' || typeof meta.name !== 'string') continue;
+    const comment = `${doc.commentBefore ?? ''}\n${isNode(doc.contents) ? (doc.contents.commentBefore ?? '') : ''}`;
+    const source = /Source:\s*(\S+)/.exec(comment)?.[1];
+    out.push({
+      apiVersion: typeof value.apiVersion === 'string' ? value.apiVersion : '',
+      kind: value.kind,
+      name: meta.name,
+      ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
+      ...(source ? { source } : {}),
+      object: value,
+    });
+  }
+  return out;
+}
+
+/** The resource of that kind and name in a manifest (string or already parsed). */
+export function findResource(manifest: string | readonly ManifestResource[], kind: string, name: string): ManifestResource | undefined {
+  const resources = typeof manifest === 'string' ? parseManifest(manifest) : manifest;
+  return resources.find((r) => r.kind === kind && r.name === name);
+}
+
+/** Replaces the values of Secret `data`/`stringData` in a manifest; other documents keep their text. */
+export function redactManifestSecrets(manifest: string): string {
+  if (!/^kind:\s*Secret\s*$/m.test(manifest)) return manifest;
+  const docs = parseAllDocuments(manifest, { uniqueKeys: false });
+  let changed = false;
+  for (const doc of docs) {
+    if (doc.get('kind') !== 'Secret') continue;
+    for (const field of ['data', 'stringData']) {
+      const map: unknown = doc.getIn([field], true);
+      if (!map || typeof map !== 'object' || !('items' in map) || !Array.isArray(map.items)) continue;
+      for (const pair of map.items as Array<{ key?: unknown }>) {
+        const key = pair.key && typeof pair.key === 'object' && 'value' in pair.key ? pair.key.value : pair.key;
+        if (typeof key === 'string' || typeof key === 'number') {
+          doc.setIn([field, key], REDACTED);
+          changed = true;
+        }
+      }
+    }
+  }
+  return changed ? docs.map((d) => d.toString()).join('') : manifest;
+}
