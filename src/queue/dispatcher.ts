@@ -49,7 +49,9 @@ export class BullMqDispatcher implements CheckDispatcher {
   }
 
   private makeQueue(name: string): Queue {
-    const queue = new Queue(name, { connection: this.connection, prefix: this.prefix, skipWaitingForReady: true });
+    // skipVersionCheck: BullMQ's start-up INFO would fail on a fail-fast connection while Redis is
+    // down and leave the Queue broken for good; without it the Queue works as soon as Redis returns.
+    const queue = new Queue(name, { connection: this.connection, prefix: this.prefix, skipWaitingForReady: true, skipVersionCheck: true });
     queue.on('error', (err: Error) => this.logger.debug({ queue: name, err: err.message }, 'queue error'));
     return queue;
   }
@@ -98,7 +100,23 @@ export class BullMqDispatcher implements CheckDispatcher {
     return { status: 'unavailable', jobId, reason: UNAVAILABLE_REASON };
   }
 
+  /** On start-up the first connect takes a moment; an outage ('reconnecting', 'end') fails at once. */
+  private async connected(): Promise<void> {
+    const status = this.connection.status;
+    if (status === 'ready' || (status !== 'wait' && status !== 'connecting' && status !== 'connect')) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.connection.off('ready', done);
+        this.connection.off('close', done);
+        resolve();
+      };
+      this.connection.once('ready', done);
+      this.connection.once('close', done);
+    });
+  }
+
   private async enqueue(job: CheckJob, jobId: string): Promise<SubmitReceipt> {
+    await this.connected();
     const queue = this.queueFor(job.cluster);
     const window = this.options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
     const keepMs = Math.max(window * 2, job.deadline - this.now() + window);

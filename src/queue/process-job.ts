@@ -68,10 +68,13 @@ export async function processCheckJob(jobId: string, job: CheckJob, deps: Proces
   let cut = false;
   let findings: Finding[];
   try {
-    // A runner that ignores its signal still cannot hold the answer past the deadline.
+    // A runner that ignores its signal still cannot hold the answer past the deadline; one that
+    // honours it gets a moment (inside the margin) to hand back what it finished.
+    const graceMs = Math.min(100, Math.floor(answerMarginMs(remaining) / 2));
     const deadlineReached = new Promise<null>((resolve) => {
-      if (signal.aborted) resolve(null);
-      else signal.addEventListener('abort', () => resolve(null), { once: true });
+      const giveUp = (): void => { setTimeout(() => resolve(null), graceMs).unref(); };
+      if (signal.aborted) giveUp();
+      else signal.addEventListener('abort', giveUp, { once: true });
     });
     const ran = await Promise.race([
       runner({
