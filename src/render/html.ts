@@ -202,6 +202,10 @@ export function formatTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+function time(ms: number): string {
+  return `<time datetime="${new Date(ms).toISOString()}">${formatTime(ms)}</time>`;
+}
+
 const STATUS_CLASS: Record<string, string> = {
   confirmed: 'warn',
   refuted: 'ok',
@@ -220,7 +224,7 @@ ${view.verdict?.summary ? `<p>${e(view.verdict.summary)}</p>` : ''}
 ${(view.verdict?.rootCause ?? d.rootCause) ? `<h2>Root cause</h2><p>${e(view.verdict?.rootCause ?? d.rootCause ?? '')}</p>` : ''}
 ${view.runbookHref ? `<p><a href="${e(view.runbookHref)}">Open the runbook</a></p>` : ''}</section>`;
   const checkState = view.checks
-    ? `<p class="notice">Cluster checks${view.cluster ? ` on <code>${e(view.cluster)}</code>` : ''}: ${e(view.checks.outcome)}${view.checks.message ? ` — ${e(view.checks.message)}` : ''} (${e(formatTime(view.checks.completedAt))}).</p>`
+    ? `<p class="${view.checks.outcome === 'ok' ? 'info' : 'notice'}">Cluster checks${view.cluster ? ` on <code>${e(view.cluster)}</code>` : ''}: ${e(view.checks.outcome)}${view.checks.message ? ` — ${e(view.checks.message)}` : ''} (${time(view.checks.completedAt)}).</p>`
     : '';
   const findings = view.findings?.length
     ? `<section><h2>Findings</h2><ul class="findings">${view.findings.map((f) => renderFinding(f, view.checkDescriptions)).join('')}</ul>${checkState}</section>`
@@ -248,7 +252,7 @@ ${matches}
 ${notes}
 <section><h2>Input (redacted)</h2><p class="meta">${d.input.lines} lines, ${d.input.bytes} bytes, ${d.input.redactions} redactions${d.input.truncated ? ` — ${e(d.input.truncation ?? 'truncated')}` : ''}</p>
 <pre class="log input"><code>${e(d.text)}</code></pre></section>
-<footer class="meta"><p>Created ${e(formatTime(view.createdAt))} via ${e(view.source)} · kept until ${e(formatTime(view.expiresAt))}</p></footer>`,
+<footer class="meta"><p>Created ${time(view.createdAt)} via ${e(view.source)} · kept until ${time(view.expiresAt)}</p></footer>`,
     assets,
   );
 }

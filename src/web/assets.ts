@@ -8,7 +8,7 @@ const CSS = `
 :root{--bg:#fff;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--card:#f6f8fa;--code:#eff2f5;--link:#0856c7;
 --ok:#116329;--ok-bg:#dafbe1;--warn:#7d4e00;--warn-bg:#fff1c2;--bad:#a40e26;--bad-bg:#ffe1e4;--accent:#0856c7}
 @media (prefers-color-scheme:dark){:root{--bg:#0f1419;--fg:#e6edf3;--muted:#9da7b3;--line:#30363d;--card:#161b22;
---code:#1f2630;--link:#6cb6ff;--ok:#7ee2a0;--ok-bg:#0f3020;--warn:#f5d37a;--warn-bg:#3a2c05;--bad:#ffa198;--bad-bg:#4a1117;--accent:#388bfd}}
+--code:#1f2630;--link:#6cb6ff;--ok:#7ee2a0;--ok-bg:#0f3020;--warn:#f5d37a;--warn-bg:#3a2c05;--bad:#ffa198;--bad-bg:#4a1117;--accent:#1f6feb}}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
@@ -23,17 +23,18 @@ p,li,dd,td{overflow-wrap:anywhere}
 code{font:.9em/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--code);padding:.1em .3em;border-radius:4px}
 pre{background:var(--code);border:1px solid var(--line);border-radius:6px;padding:.7rem .8rem;margin:.4rem 0}
 pre code{background:none;padding:0;display:block}
-pre.command code{white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}
-pre.log{overflow:auto;max-height:28rem}
-pre.log code{white-space:pre}
-pre.code{overflow:auto}
+pre code{white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}
+pre.log{overflow:auto;max-height:32rem}
+time{white-space:nowrap}
+.info{background:var(--card);border-left:4px solid var(--line);padding:.5rem .75rem;border-radius:4px}
 .lede{color:var(--muted);font-size:1.05rem}
 .meta,.crumbs,.count,.conf,.line{color:var(--muted);font-size:.9rem}
 .crumbs{margin:0}
 .notice{background:var(--warn-bg);color:var(--fg);border-left:4px solid var(--warn);padding:.5rem .75rem;border-radius:4px}
 .empty{color:var(--muted)}
 form.search label{display:block;font-weight:600;margin-bottom:.3rem}
-.search-row,.fill-row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
+.search-row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:stretch}
+.fill-row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
 .search-row input{flex:1 1 14rem;min-width:0}
 input{font:inherit;color:var(--fg);background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:.45rem .6rem;max-width:100%}
 .fill-row label{display:flex;flex-direction:column;font-size:.9rem;color:var(--muted);flex:1 1 9rem}

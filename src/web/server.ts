@@ -93,6 +93,9 @@ export function createWebServer(deps: WebServerDeps): WebServer {
   app.get(ASSET_PATHS.js, async (_request, reply) =>
     reply.header('cache-control', 'public, max-age=31536000, immutable').type('text/javascript; charset=utf-8').send(SITE_JS));
 
+  // Browsers ask for it on every page; an empty answer keeps logs and consoles quiet.
+  app.get('/favicon.ico', async (_request, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
+
   registerRunbookRoutes(app, ctx);
   registerTriageRoutes(app, ctx);
   registerApiRoutes(app, ctx);

@@ -185,8 +185,8 @@ describe('GET /t/:id', () => {
     expect(body).toContain('revision 3: &lt;none&gt;');
     expect(body).toContain('Service/shop (ns store)');
     expect(body).toContain('helm rollback shop &lt;revision&gt; -n store');
-    expect(body).toContain('Created 2026-11-25 12:00 UTC');
-    expect(body).toContain('kept until 2026-12-09 12:00 UTC');
+    expect(body).toContain('Created <time datetime="2026-11-25T12:00:00.000Z">2026-11-25 12:00 UTC</time>');
+    expect(body).toContain('kept until <time datetime="2026-12-09T12:00:00.000Z">2026-12-09 12:00 UTC</time>');
     expect(body).toContain('href="/runbooks/widget-port-immutable?release=shop&amp;namespace=store"');
   });
 
