@@ -1,16 +1,9 @@
 // A release manifest is a YAML stream of the objects Helm applied; checks look objects up in it.
-import { parseAllDocuments } from 'yaml';
+import { parseManifest } from '../kube/helm-manifest.js';
 import type { KubeObject } from '../kube/types.js';
-import { isRecord } from './fields.js';
 
 export function manifestObjects(manifest: string): KubeObject[] {
-  const out: KubeObject[] = [];
-  for (const doc of parseAllDocuments(manifest)) {
-    if (doc.errors.length > 0) continue;
-    const value: unknown = doc.toJS();
-    if (isRecord(value) && typeof value['kind'] === 'string') out.push(value as KubeObject);
-  }
-  return out;
+  return parseManifest(manifest).map((r) => r.object as KubeObject);
 }
 
 export function findObject(objects: readonly KubeObject[], kind: string, name: string): KubeObject | undefined {

@@ -1,5 +1,5 @@
 // After `helm uninstall`, ReplicaSets and Pods that outlived their owner (or still carry the release's
-// labels) show that the garbage collector could not finish. Streams every page: 50k pods stay cheap.
+// labels) show that the garbage collector could not finish. Streams metadata-only pages: 50k pods stay cheap.
 import type { KubeObject, ReadOnlyKube } from '../kube/types.js';
 import { defineCheck } from './define.js';
 import { releaseIsInstalled } from './releases.js';
@@ -43,7 +43,7 @@ export interface Gathered {
 
 async function uidsOf(kube: ReadOnlyKube, apiVersion: string, kind: string, namespace: string | undefined, signal: AbortSignal): Promise<Set<string>> {
   const uids = new Set<string>();
-  for await (const o of kube.list(apiVersion, kind, { ...(namespace ? { namespace } : {}), signal })) if (o.metadata?.uid) uids.add(o.metadata.uid);
+  for await (const o of kube.list(apiVersion, kind, { ...(namespace ? { namespace } : {}), metadataOnly: true, signal })) if (o.metadata?.uid) uids.add(o.metadata.uid);
   return uids;
 }
 
@@ -79,13 +79,13 @@ export const orphanedWorkloads = defineCheck<Gathered>({
     const replicaSets = tally();
     const rsUids = new Set<string>();
     const rsOwners: OwnerUids = new Map([['Deployment', deployments]]);
-    for await (const rs of kube.list('apps/v1', 'ReplicaSet', { ...(namespace ? { namespace } : {}), signal })) {
+    for await (const rs of kube.list('apps/v1', 'ReplicaSet', { ...(namespace ? { namespace } : {}), metadataOnly: true, signal })) {
       if (rs.metadata?.uid) rsUids.add(rs.metadata.uid);
       count(replicaSets, rs, rsOwners, labelRelease, 'ReplicaSet');
     }
     const podOwners: OwnerUids = new Map([['ReplicaSet', rsUids], ['StatefulSet', statefulSets], ['DaemonSet', daemonSets], ['Job', jobs]]);
     const pods = tally();
-    for await (const pod of kube.list('v1', 'Pod', { ...(namespace ? { namespace } : {}), signal })) count(pods, pod, podOwners, labelRelease, 'Pod');
+    for await (const pod of kube.list('v1', 'Pod', { ...(namespace ? { namespace } : {}), metadataOnly: true, signal })) count(pods, pod, podOwners, labelRelease, 'Pod');
     return { scope: namespace ? `namespace ${namespace}` : 'all namespaces', release, releaseInstalled: installed, replicaSets, pods };
   },
   judge(g) {

@@ -53,7 +53,8 @@ export const persistedValues = defineCheck<Gathered>({
     const latest = history.slice(-REVISIONS_READ).reverse();
     const records = await Promise.all(latest.map((m) => readRelease(kube, m, namespace, signal)));
     const revisions = records.filter((r) => r !== null).map((r) => ({ version: r.version, status: r.status, pins: imagePins(r.config) }));
-    return { release: facts.release, namespace, chart: facts.chart ?? null, revisions };
+    const chart = facts.chart ?? records.find((r) => r !== null)?.chart ?? null;
+    return { release: facts.release, namespace, chart, revisions };
   },
   judge({ release, namespace, chart, revisions }, facts): Judgement {
     const latest = revisions[0];

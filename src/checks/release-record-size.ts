@@ -1,6 +1,7 @@
 // Helm stores each revision in one Secret/ConfigMap, and the API server caps an object at 1 MiB.
 import { defineCheck } from './define.js';
 import { MissingFactError } from './errors.js';
+import { str } from './fields.js';
 import { releaseHistory, type RevisionMeta } from './releases.js';
 
 export const RECORD_LIMIT_BYTES = 1024 * 1024;
@@ -11,6 +12,8 @@ export interface Gathered {
   release: string;
   namespace: string;
   latest: RevisionMeta | null;
+  /** Bytes of the stored record (what Helm wrote into data.release). */
+  size: number;
 }
 
 const kib = (n: number): string => `${(n / 1024).toFixed(0)} KiB`;
@@ -23,16 +26,21 @@ export const releaseRecordSize = defineCheck<Gathered>({
     if (!facts.release) throw new MissingFactError('release', 'pass --release or paste the helm command line');
     const namespace = facts.namespace ?? 'default';
     const history = await releaseHistory(kube, facts.release, namespace, signal);
-    return { release: facts.release, namespace, latest: history.at(-1) ?? null };
+    const latest = history.at(-1) ?? null;
+    const obj = latest ? await kube.get('v1', latest.driver, latest.object, namespace, signal) : null;
+    const data = str(obj, 'data.release') ?? '';
+    // Secret data arrives base64-encoded once more; a ConfigMap holds Helm's string as is.
+    const size = latest?.driver === 'Secret' ? Math.floor((data.length * 3) / 4) : data.length;
+    return { release: facts.release, namespace, latest, size };
   },
-  judge({ release, namespace, latest }) {
+  judge({ release, namespace, latest, size }) {
     if (!latest) return { status: 'inconclusive', summary: `release ${release} has no stored revision in ${namespace} (the first install was too large?)`, evidence: [] };
-    const share = latest.size / RECORD_LIMIT_BYTES;
-    const evidence = [`${latest.driver} ${latest.object}: ${kib(latest.size)} of ${kib(RECORD_LIMIT_BYTES)} (${Math.round(share * 100)} %)`];
-    const learned = { releaseRecordBytes: String(latest.size) };
+    const share = size / RECORD_LIMIT_BYTES;
+    const evidence = [`${latest.driver} ${latest.object}: ${kib(size)} of ${kib(RECORD_LIMIT_BYTES)} (${Math.round(share * 100)} %)`];
+    const learned = { releaseRecordBytes: String(size) };
     if (share >= NEAR_LIMIT) {
-      return { status: 'confirmed', summary: `revision ${latest.version} of ${release} is stored in ${kib(latest.size)}, ${Math.round(share * 100)} % of the 1 MiB limit`, evidence, learned };
+      return { status: 'confirmed', summary: `revision ${latest.version} of ${release} is stored in ${kib(size)}, ${Math.round(share * 100)} % of the 1 MiB limit`, evidence, learned };
     }
-    return { status: 'refuted', summary: `revision ${latest.version} of ${release} takes only ${kib(latest.size)} (${Math.round(share * 100)} % of 1 MiB)`, evidence, learned };
+    return { status: 'refuted', summary: `revision ${latest.version} of ${release} takes only ${kib(size)} (${Math.round(share * 100)} % of 1 MiB)`, evidence, learned };
   },
 });

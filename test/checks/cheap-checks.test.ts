@@ -8,7 +8,7 @@ import { podState, releasePodsNotReady } from '../../src/checks/release-pods-not
 import type { RevisionMeta } from '../../src/checks/releases.js';
 
 const now = new Date('2026-01-05T12:00:00Z');
-const rev = (status: string, over: Partial<RevisionMeta> = {}): RevisionMeta => ({ version: 4, status, driver: 'Secret', object: 'sh.helm.release.v1.web.v4', size: 2000, ...over });
+const rev = (status: string, over: Partial<RevisionMeta> = {}): RevisionMeta => ({ version: 4, status, driver: 'Secret', object: 'sh.helm.release.v1.web.v4', ...over });
 
 describe('release-pending-status judge', () => {
   it('confirms a pending latest revision with its age', () => {
@@ -26,10 +26,10 @@ describe('release-pending-status judge', () => {
 
 describe('release-record-size judge', () => {
   it.each([[RECORD_LIMIT_BYTES - 10_000, 'confirmed'], [RECORD_LIMIT_BYTES / 4, 'refuted']])('%d bytes → %s', (size, status) => {
-    expect(releaseRecordSize.judge({ release: 'web', namespace: 'shop', latest: rev('deployed', { size }) }, {}, now).status).toBe(status);
+    expect(releaseRecordSize.judge({ release: 'web', namespace: 'shop', latest: rev('deployed'), size }, {}, now).status).toBe(status);
   });
   it('is inconclusive without a stored revision', () => {
-    expect(releaseRecordSize.judge({ release: 'web', namespace: 'shop', latest: null }, {}, now).status).toBe('inconclusive');
+    expect(releaseRecordSize.judge({ release: 'web', namespace: 'shop', latest: null, size: 0 }, {}, now).status).toBe('inconclusive');
   });
 });
 

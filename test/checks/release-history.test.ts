@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { releaseHistoryCheck } from '../../src/checks/release-history.js';
 import type { RevisionMeta } from '../../src/checks/releases.js';
 
-const rev = (version: number, status: string): RevisionMeta => ({ version, status, driver: 'Secret', object: `sh.helm.release.v1.web.v${version}`, size: 100 });
+const rev = (version: number, status: string): RevisionMeta => ({ version, status, driver: 'Secret', object: `sh.helm.release.v1.web.v${version}` });
 
 describe('release-history judge', () => {
   it('confirms with the description of the latest failed revision', () => {
