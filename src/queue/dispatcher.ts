@@ -121,11 +121,8 @@ export class BullMqDispatcher implements CheckDispatcher {
     const window = this.options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
     const keepMs = Math.max(window * 2, job.deadline - this.now() + window);
     const fresh = (await this.connection.set(dispatchKey(this.prefix, jobId), '1', 'PX', keepMs, 'NX')) === 'OK';
-    if (!fresh) {
-      // The marker can outlive a submit that failed halfway; only an existing job is a duplicate.
-      const state = await queue.getJobState(jobId);
-      if (state !== 'unknown') return { status: 'duplicate', jobId };
-    }
+    // A duplicate still adds both jobs: the adds are no-ops for existing ids (BullMQ jobId dedup)
+    // and repair a first submit that failed halfway.
     const retry = this.options.retry ?? DEFAULT_RETRY;
     const keep = this.options.keepFinishedSeconds ?? 3600;
     // Watchdog first: if the check job then fails to enqueue, the watchdog finds no job and stays silent.
@@ -145,7 +142,7 @@ export class BullMqDispatcher implements CheckDispatcher {
       removeOnComplete: { age: keep, count: 10_000 },
       removeOnFail: { age: 24 * 3600 },
     });
-    return { status: 'queued', jobId };
+    return { status: fresh ? 'queued' : 'duplicate', jobId };
   }
 
   /** True when Redis answers (for /readyz). */

@@ -1,0 +1,250 @@
+// Fault tests against a real Redis (a private redis-server on a free port that these tests stop and
+// restart; they need the redis-server binary) and real processes: a SIGKILLed agent, Redis going
+// away, no agent, a hanging API server, duplicate deliveries.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/checks/types.js';
+import { startAgent, type Agent } from '../../src/queue/agent.js';
+import { BullMqDispatcher, UNAVAILABLE_REASON } from '../../src/queue/dispatcher.js';
+import { resultJobId } from '../../src/queue/job-id.js';
+import { RESULTS_QUEUE } from '../../src/queue/names.js';
+import type { CheckRunner } from '../../src/queue/process-job.js';
+import { startResultConsumer, type ResultConsumer } from '../../src/queue/result-consumer.js';
+import type { CheckResult, ResultEnvelope } from '../../src/queue/types.js';
+import { RedisKeyValueStore } from '../../src/store/redis-kv.js';
+import { kubeFor, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
+import { startTestRedis, type TestRedis } from '../support/redis.js';
+import { RecordingReporter, cleanupPrefix, makeJob, sleep, uniquePrefix, unusedKube } from './support.js';
+
+const okRunner: CheckRunner = async (input) =>
+  input.checks.map((check): Finding => ({ check, status: 'refuted', summary: `${check} fine`, evidence: [] }));
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  await redis.close();
+});
+
+/** Everything one test starts, closed in reverse order afterwards. */
+class Stack {
+  readonly prefix = uniquePrefix();
+  readonly reporter = new RecordingReporter();
+  private readonly closers: Array<() => Promise<void>> = [];
+
+  constructor(private readonly url: string) {}
+
+  dispatcher(): BullMqDispatcher {
+    const d = new BullMqDispatcher({ redisUrl: this.url, prefix: this.prefix });
+    this.closers.push(() => d.close());
+    return d;
+  }
+
+  /** Without a runner, the agent runs the real checks (src/checks/run.ts). */
+  async agent(name: string, runChecks: CheckRunner | undefined, extra: Partial<Parameters<typeof startAgent>[0]> = {}): Promise<Agent> {
+    const a = startAgent({ redisUrl: this.url, prefix: this.prefix, cluster: 'prod', kube: unusedKube, name, drainDelay: 1, ...(runChecks ? { runChecks } : {}), ...extra });
+    this.closers.push(() => a.close());
+    await a.ready();
+    return a;
+  }
+
+  async consumer(logger?: pino.Logger): Promise<ResultConsumer> {
+    const kvRedis = new Redis(this.url);
+    kvRedis.on('error', () => undefined);
+    const c = startResultConsumer({
+      redisUrl: this.url, prefix: this.prefix, reporter: this.reporter, kv: new RedisKeyValueStore(kvRedis, `${this.prefix}:kv:`), drainDelay: 1,
+      ...(logger ? { logger } : {}),
+    });
+    this.closers.push(async () => {
+      await c.close();
+      kvRedis.disconnect();
+    });
+    await c.ready();
+    return c;
+  }
+
+  defer(fn: () => Promise<void>): void {
+    this.closers.push(fn);
+  }
+
+  async close(): Promise<void> {
+    for (const close of this.closers.reverse()) await close().catch(() => undefined);
+    await cleanupPrefix(this.url, this.prefix);
+  }
+}
+
+function spawnAgentChild(url: string, prefix: string): { child: ChildProcess; lines: string[]; waitFor(line: string, ms: number): Promise<void> } {
+  const fixture = fileURLToPath(new URL('./fixtures/agent-child.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+    env: { ...process.env, REDIS_URL: url, QUEUE_PREFIX: prefix, CLUSTER: 'prod' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  return {
+    child, lines,
+    async waitFor(line, ms) {
+      const deadline = Date.now() + ms;
+      while (!lines.includes(line)) {
+        if (Date.now() > deadline) throw new Error(`agent child did not print ${line} within ${ms} ms; stderr: ${stderr.slice(-2000)}`);
+        if (child.exitCode !== null) throw new Error(`agent child exited ${child.exitCode}; stderr: ${stderr.slice(-2000)}`);
+        await sleep(50);
+      }
+    },
+  };
+}
+
+describe('queue faults (real Redis, real processes)', () => {
+  let stack: Stack;
+  afterEach(async () => {
+    await stack.close();
+  });
+
+  it('an agent SIGKILLed mid-job: another agent takes the job over and it is answered exactly once', async () => {
+    stack = new Stack(redis.url);
+    await stack.consumer();
+    const dispatcher = stack.dispatcher();
+    const doomed = spawnAgentChild(redis.url, stack.prefix);
+    stack.defer(async () => { doomed.child.kill('SIGKILL'); });
+    await doomed.waitFor('READY', 20_000);
+
+    const job = makeJob({}, 20_000);
+    const receipt = await dispatcher.submit(job);
+    expect(receipt.status).toBe('queued');
+    await doomed.waitFor('ACTIVE', 10_000);
+    doomed.child.kill('SIGKILL');
+    await new Promise((r) => doomed.child.once('exit', r));
+
+    // The rescuer's stalled checker finds the dead agent's expired lock and re-queues the job.
+    await stack.agent('rescuer', okRunner, { lockDuration: 1000, stalledInterval: 500 });
+    const [report] = await stack.reporter.waitFor(1, 10_000);
+    expect(report?.result).toMatchObject({ jobId: receipt.jobId, outcome: 'ok', agent: 'rescuer' });
+    await sleep(1500);
+    expect(stack.reporter.reports).toHaveLength(1);
+  });
+
+  it('Redis down at submit: "unavailable" at once; after Redis returns the same dispatcher queues again', async () => {
+    stack = new Stack(redis.url);
+    const dispatcher = stack.dispatcher();
+    await stack.consumer();
+    await stack.agent('steady', okRunner);
+    expect((await dispatcher.submit(makeJob())).status).toBe('queued');
+    await stack.reporter.waitFor(1);
+
+    await redis.stop();
+    const started = Date.now();
+    const down = await dispatcher.submit(makeJob());
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(down).toMatchObject({ status: 'unavailable', reason: UNAVAILABLE_REASON });
+    expect(UNAVAILABLE_REASON).toBe('cluster checks unavailable (queue unreachable)');
+
+    await redis.start();
+    let receipt = await dispatcher.submit(makeJob());
+    const until = Date.now() + 5000;
+    while (receipt.status !== 'queued' && Date.now() < until) {
+      await sleep(100);
+      receipt = await dispatcher.submit(makeJob());
+    }
+    expect(receipt.status).toBe('queued');
+    // The agent and the consumer reconnected by themselves too: the new job is answered.
+    await stack.reporter.waitFor(2, 10_000);
+    expect(stack.reporter.forJob(receipt.jobId)).toHaveLength(1);
+  });
+
+  it('no agent for the cluster: the reporter hears so at the deadline', async () => {
+    stack = new Stack(redis.url);
+    await stack.consumer();
+    const dispatcher = stack.dispatcher();
+    const job = makeJob({ cluster: 'ghost' }, 2000);
+    await dispatcher.submit(job);
+    const [report] = await stack.reporter.waitFor(1, 6000);
+    expect(report?.at).toBeGreaterThanOrEqual(job.deadline);
+    expect(report?.at).toBeLessThan(job.deadline + 1500);
+    expect(report?.result).toMatchObject({ outcome: 'no-agent', message: 'no agent answered for cluster ghost within 2 s', cluster: 'ghost' });
+  });
+
+  it('a hanging API server: the job is answered by its deadline with that check inconclusive', async () => {
+    const kube: KubeApiServer = await startKubeApiServer({ fail: [{ path: '/version', hang: true }] });
+    stack = new Stack(redis.url);
+    stack.defer(() => kube.close());
+    await stack.consumer();
+    // The real check runner against a real (local) API server that never answers /version.
+    await stack.agent('real-checks', undefined, { kube: kubeFor(kube) });
+    const dispatcher = stack.dispatcher();
+    const job = makeJob({ checks: ['server-version'] }, 2500);
+    await dispatcher.submit(job);
+    const [report] = await stack.reporter.waitFor(1, 6000);
+    expect(report?.at).toBeLessThanOrEqual(job.deadline);
+    expect(report?.result.outcome).toBe('timeout');
+    expect(report?.result.findings).toEqual([expect.objectContaining({ check: 'server-version', status: 'inconclusive' })]);
+    await sleep(800);
+    expect(stack.reporter.reports).toHaveLength(1);
+  });
+
+  it('duplicate submits make one job; duplicate result deliveries across two bot replicas make one report', async () => {
+    stack = new Stack(redis.url);
+    await stack.consumer();
+    await stack.consumer(); // a second bot replica
+    const dispatcher = stack.dispatcher();
+    let runs = 0;
+    await stack.agent('counting', async (input) => { runs++; return okRunner(input); });
+    const job = makeJob();
+    const receipts = await Promise.all(Array.from({ length: 5 }, () => dispatcher.submit(job)));
+    expect(receipts.filter((r) => r.status === 'queued')).toHaveLength(1);
+    expect(new Set(receipts.map((r) => r.jobId)).size).toBe(1);
+    const jobId = receipts[0]?.jobId ?? '';
+    await stack.reporter.waitFor(1);
+
+    // Re-deliver the same result as separate BullMQ jobs (what a re-publish after removal produces).
+    const results = new Queue(RESULTS_QUEUE, { connection: { url: redis.url }, prefix: stack.prefix });
+    stack.defer(() => results.close());
+    const result: CheckResult = { v: 1, jobId, cluster: 'prod', outcome: 'ok', findings: [], verdict: null, agent: 'replayed', completedAt: Date.now() };
+    const envelope: ResultEnvelope = { v: 1, job, result };
+    await Promise.all([1, 2, 3].map((n) => results.add('result', envelope, { jobId: `${resultJobId(jobId)}-again-${n}` })));
+    await sleep(1000);
+    expect(stack.reporter.reports).toHaveLength(1);
+    expect(stack.reporter.reports[0]?.result.agent).toBe('counting');
+    expect(runs).toBe(1);
+  });
+
+  it('a graceful close lets the in-flight job finish and be reported', async () => {
+    stack = new Stack(redis.url);
+    await stack.consumer();
+    const dispatcher = stack.dispatcher();
+    let started = false;
+    const agent = await stack.agent('leaving', async (input) => {
+      started = true;
+      await sleep(600);
+      return okRunner(input);
+    });
+    await dispatcher.submit(makeJob());
+    while (!started) await sleep(20);
+    await agent.close();
+    const [report] = await stack.reporter.waitFor(1, 5000);
+    expect(report?.result).toMatchObject({ outcome: 'ok', agent: 'leaving' });
+  });
+
+  it('logs carry the job id as correlation id and never the job text', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => { lines.push(line); } });
+    stack = new Stack(redis.url);
+    await stack.consumer(logger);
+    const d = new BullMqDispatcher({ redisUrl: redis.url, prefix: stack.prefix, logger });
+    stack.defer(() => d.close());
+    await stack.agent('logged', okRunner, { logger });
+    const secretish = 'Error: UPGRADE FAILED: token=xoxb-should-never-be-logged-12345';
+    const receipt = await d.submit(makeJob({ text: secretish }));
+    await stack.reporter.waitFor(1);
+    const all = lines.join('');
+    expect(all).toContain(receipt.jobId);
+    expect(all).not.toContain('xoxb-should-never');
+    expect(all).not.toContain('UPGRADE FAILED');
+  });
+});
