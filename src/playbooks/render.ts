@@ -8,6 +8,7 @@ const PLACEHOLDER = /\{\{\s{0,4}([A-Za-z][A-Za-z0-9_.]{0,63})\s{0,4}\}\}/g;
 /** The value a placeholder stands for, or undefined. Supports `resource.kind`, `resource.name`, `webhookService.namespace`. */
 export function factValue(facts: Facts, path: string): string | undefined {
   const [head, sub] = path.split('.', 2);
+  // Objects render as readable lists in prose; in commands the caller refuses anything not shell-safe.
   switch (head) {
     case 'resource':
       if (!facts.resource) return undefined;
@@ -26,6 +27,13 @@ export function factValue(facts: Facts, path: string): string | undefined {
       return facts.revision !== undefined && facts.revision > 1 ? String(facts.revision - 1) : undefined;
     case 'flags':
       return facts.flags && facts.flags.length > 0 ? facts.flags.join(' ') : undefined;
+    case 'setValues': {
+      const pairs = Object.entries(facts.setValues ?? {});
+      if (sub !== undefined) return facts.setValues?.[path.slice('setValues.'.length)];
+      return pairs.length > 0 ? pairs.map(([k, v]) => `${k}=${v}`).join(', ') : undefined;
+    }
+    case 'resources':
+      return facts.resources && facts.resources.length > 0 ? facts.resources.map((r) => `${r.kind}/${r.name}`).join(', ') : undefined;
     default: {
       if (sub !== undefined) return undefined;
       const v: unknown = (facts as Record<string, unknown>)[head ?? ''];
