@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, webApi } from '@slack/bolt';
 import { ConfigError } from '../errors.js';
+import type { CheckDispatcher } from '../queue/types.js';
 import { boltLogger } from './bolt-logger.js';
 import { parseChannelClusters } from './channel-clusters.js';
 import { CheckAccess } from './check-access.js';
@@ -29,6 +30,8 @@ export interface SlackApp {
   client: webApi.WebClient;
   /** Give this to the queue's result consumer: it updates the Slack replies. */
   reporter: SlackReporter;
+  /** The dispatcher in use (built by the factory when one was given). */
+  dispatcher: CheckDispatcher;
   /** HTTP mode only: mount at /slack/events. Undefined in Socket Mode. */
   requestListener?: RequestListener;
   botUserId?: string;
@@ -87,9 +90,11 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
   const fetchFn = deps.fetch ?? fetch;
   const publisher = new SlackPublisher(client, deps.kv, fetchFn);
   const publicBaseUrl = deps.publicBaseUrl ?? config.PUBLIC_BASE_URL;
+  const reporter = new SlackReporter({ publisher, kv: deps.kv, triageStore: deps.triageStore, playbooks: deps.playbooks, logger, publicBaseUrl });
+  const dispatcher = typeof deps.dispatcher === 'function' ? deps.dispatcher(reporter) : deps.dispatcher;
   const fileHosts = ['files.slack.com', 'files.slack-gov.com', ...(config.SLACK_API_URL ? [new URL(config.SLACK_API_URL).host] : [])];
   const services: SlackServices = {
-    config, playbooks: deps.playbooks, dispatcher: deps.dispatcher, kv: deps.kv, triageStore: deps.triageStore, logger, now,
+    config, playbooks: deps.playbooks, dispatcher, kv: deps.kv, triageStore: deps.triageStore, logger, now,
     publicBaseUrl, client, botToken: token, botUserId: identity.botUserId, publisher,
     access: new CheckAccess({ channels: config.CHECK_CHANNELS, usergroups: config.CHECK_USERGROUPS, client, kv: deps.kv, logger }),
     channelClusters: parseChannelClusters(config.CHANNEL_CLUSTERS),
@@ -98,7 +103,6 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
     maxSnippetBytes: deps.maxSnippetBytes ?? DEFAULT_MAX_SNIPPET_BYTES,
     fileHosts,
   };
-  const reporter = new SlackReporter({ publisher, kv: deps.kv, triageStore: deps.triageStore, playbooks: deps.playbooks, logger, publicBaseUrl });
 
   const ids = { ...(identity.botId ? { botId: identity.botId } : {}), ...(identity.botUserId ? { botUserId: identity.botUserId } : {}) };
   let receiver: HTTPReceiver | undefined;
@@ -123,7 +127,7 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
   const requestListener = receiver ? futureTimestampGuard(receiver.requestListener, now) : undefined;
   let server: Server | undefined;
   return {
-    app, client, reporter, requestListener, botUserId: identity.botUserId,
+    app, client, reporter, dispatcher, requestListener, botUserId: identity.botUserId,
     async start(options = {}) {
       if (!requestListener) {
         await app.start();

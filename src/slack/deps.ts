@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { PlaybookSet } from '../playbooks/load.js';
-import type { CheckDispatcher } from '../queue/types.js';
+import type { CheckDispatcher, ResultReporter } from '../queue/types.js';
 import type { KeyValueStore } from '../store/kv.js';
 import type { TriageStore } from '../store/triages.js';
 import type { FetchLike } from './response-url.js';
@@ -12,7 +12,8 @@ import type { FetchLike } from './response-url.js';
 export interface SlackAppDeps {
   config: Config;
   playbooks: PlaybookSet;
-  dispatcher: CheckDispatcher;
+  /** A dispatcher, or a factory given this app's reporter (the in-process dispatcher needs it up front). */
+  dispatcher: CheckDispatcher | ((reporter: ResultReporter) => CheckDispatcher);
   kv: KeyValueStore;
   triageStore: TriageStore;
   logger: Logger;

@@ -64,7 +64,10 @@ export async function runTriage(services: SlackServices, req: TriageRequest): Pr
   await services.triageStore.update(record.id, { slack: slackMeta });
 
   if (checks.state === 'pending') {
-    const unavailable = await submitChecks(services, { diagnosis, cluster, triageId: record.id, ref, req });
+    const submitted = await submitChecks(services, { diagnosis, cluster, triageId: record.id, ref, req, threadTs: req.placement.kind === 'channel' ? req.placement.threadTs : undefined });
+    const unavailable = submitted.status === 'unavailable'
+      ? submitted.reason
+      : submitted.status === 'duplicate' ? 'the same request is already being checked; see the earlier answer' : null;
     if (unavailable) {
       checks = { state: 'unavailable', reason: unavailable };
       await services.triageStore.update(record.id, { checks: { outcome: 'unavailable', message: unavailable, completedAt: services.now() } });
@@ -75,18 +78,22 @@ export async function runTriage(services: SlackServices, req: TriageRequest): Pr
 }
 
 export interface SubmitInput {
-  diagnosis: Pick<Diagnosis, 'text' | 'facts' | 'playbook' | 'checks'>;
+  diagnosis: Pick<Diagnosis, 'text' | 'facts' | 'playbook' | 'checks' | 'confidence' | 'rootCause' | 'matches'>;
   cluster: string;
   triageId: string;
   ref: MessageRef;
+  /** Root of the conversation the reply lives in (the job id hashes it: one thread, one job). */
+  threadTs?: string;
   req: { userId: string; teamId?: string };
 }
 
-export function requesterFor(ref: MessageRef, input: { triageId: string; userId: string; teamId?: string }): Requester {
+export function requesterFor(ref: MessageRef, input: { triageId: string; userId: string; teamId?: string; threadTs?: string }): Requester {
+  const threadTs = input.threadTs ?? (ref.via === 'chat' ? ref.ts : undefined);
   return {
     kind: 'slack',
     channel: ref.channel,
     ...(ref.via === 'chat' ? { messageTs: ref.ts } : {}),
+    ...(threadTs ? { threadTs } : {}),
     ...(ref.via === 'response_url' ? { responseUrl: ref.responseUrl } : {}),
     userId: input.userId,
     ...(input.teamId ? { teamId: input.teamId } : {}),
@@ -94,28 +101,37 @@ export function requesterFor(ref: MessageRef, input: { triageId: string; userId:
   };
 }
 
-/** Returns why checks are unavailable, or null when queued (or already queued). */
-export async function submitChecks(services: SlackServices, input: SubmitInput): Promise<string | null> {
+export type SubmitOutcome =
+  | { status: 'queued' }
+  /** The queue already holds this very request (same text, cluster and conversation within its window). */
+  | { status: 'duplicate' }
+  | { status: 'unavailable'; reason: string };
+
+export async function submitChecks(services: SlackServices, input: SubmitInput): Promise<SubmitOutcome> {
   const now = services.now();
   const { diagnosis } = input;
-  if (diagnosis.playbook === null) return 'no playbook matched';
+  if (diagnosis.playbook === null) return { status: 'unavailable', reason: 'no playbook matched' };
   const job: CheckJob = {
     v: 1,
     text: diagnosis.text,
-    facts: Object.fromEntries(Object.entries(diagnosis.facts)),
+    facts: diagnosis.facts,
     playbook: diagnosis.playbook,
     checks: [...diagnosis.checks],
     cluster: input.cluster,
-    requester: requesterFor(input.ref, { triageId: input.triageId, userId: input.req.userId, teamId: input.req.teamId }),
+    requester: requesterFor(input.ref, { triageId: input.triageId, userId: input.req.userId, teamId: input.req.teamId, threadTs: input.threadTs }),
     deadline: now + services.config.CHECK_DEADLINE_SECONDS * 1000,
     createdAt: now,
+    confidence: diagnosis.confidence,
+    rootCause: diagnosis.rootCause,
+    matches: diagnosis.matches.map((m) => ({ playbook: m.playbook, title: m.title, score: m.score, evidence: m.evidence, ...(m.noise ? { noise: true } : {}) })),
   };
   try {
     const receipt = await services.dispatcher.submit(job);
     services.logger.info({ triageId: input.triageId, jobId: receipt.jobId, status: receipt.status, cluster: input.cluster }, 'checks submitted');
-    return receipt.status === 'unavailable' ? (receipt.reason ?? 'the check queue is unreachable') : null;
+    if (receipt.status === 'unavailable') return { status: 'unavailable', reason: receipt.reason ?? 'the check queue is unreachable' };
+    return { status: receipt.status };
   } catch (err) {
     services.logger.warn({ triageId: input.triageId, err: describeError(err) }, 'check dispatch failed');
-    return 'the check queue is unreachable';
+    return { status: 'unavailable', reason: 'the check queue is unreachable' };
   }
 }

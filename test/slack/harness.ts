@@ -74,10 +74,12 @@ export interface HarnessOptions {
   dispatcher?: CheckDispatcher;
   /** Skip auth.test by passing the identity (as the lead may do). */
   knownIdentity?: boolean;
+  /** Share one local Slack API between several app replicas. */
+  slack?: SlackApiServer;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const slack = await startSlackApiServer();
+  const slack = options.slack ?? (await startSlackApiServer());
   const config = loadConfig({
     SLACK_BOT_TOKEN: slack.token,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -110,7 +112,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     slack, app, url: `http://127.0.0.1:${port}/slack/events`, config, kv, triages, dispatcher, playbooks, metrics, logs, logger,
     async close() {
       await app.stop();
-      await slack.close();
+      if (!options.slack) await slack.close();
     },
   };
 }

@@ -9,6 +9,8 @@ export interface RecordedCall {
   params: Record<string, unknown>;
   token?: string;
   at: number;
+  /** What the server answered (absent for faults). */
+  response?: Record<string, unknown>;
 }
 
 export interface ResponseUrlPost {
@@ -169,12 +171,14 @@ export async function startSlackApiServer(options: { token?: string; botUserId?:
       const params = parseParams(req.headers['content-type'], raw);
       const bearer = req.headers.authorization?.replace(/^Bearer /, '');
       const callToken = bearer ?? (typeof params.token === 'string' ? params.token : undefined);
-      calls.push({ method, params, ...(callToken ? { token: callToken } : {}), at: Date.now() });
+      const call: RecordedCall = { method, params, ...(callToken ? { token: callToken } : {}), at: Date.now() };
+      calls.push(call);
       if (callToken !== token) return json(res, 200, { ok: false, error: 'invalid_auth' });
       const fault = takeFault(method);
       if (fault?.kind === 'ratelimit') return json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSec ?? 1) });
       if (fault?.kind === 'error') return json(res, 200, { ok: false, error: fault.error });
-      json(res, 200, api(method, params));
+      call.response = api(method, params);
+      json(res, 200, call.response);
     })().catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
     });

@@ -1,12 +1,26 @@
 // "Re-run checks": the same message goes back to "running" and a new check job is queued.
 // Double clicks (or two replicas receiving them) within the window do nothing.
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { renderSlackMessage } from '../../../render/slack.js';
+import { renderSlackMessage, type ChecksState } from '../../../render/slack.js';
+import type { TriageRecord } from '../../../store/triages.js';
 import { guarded } from '../../guard.js';
 import { keys, TTL } from '../../keys.js';
 import type { MessageRef } from '../../publisher.js';
 import type { SlackServices } from '../../services.js';
 import { playbookIds, submitChecks } from '../../triage-flow.js';
+
+/** What the message showed before the click, from the stored triage. */
+function previousChecks(record: TriageRecord, cluster: string): ChecksState {
+  if (record.checks?.outcome === 'unavailable') return { state: 'unavailable', reason: record.checks.message ?? 'the check queue is unreachable' };
+  if (!record.checks) return { state: 'pending', cluster };
+  return {
+    state: 'done',
+    result: {
+      v: 1, jobId: '', cluster, outcome: record.checks.outcome, findings: record.findings ?? [], verdict: record.verdict ?? null,
+      completedAt: record.checks.completedAt, ...(record.checks.message ? { message: record.checks.message } : {}),
+    },
+  };
+}
 
 export function rerunChecks(services: SlackServices) {
   return async ({ ack, action, body, respond }: SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs): Promise<void> => {
@@ -32,13 +46,19 @@ export function rerunChecks(services: SlackServices) {
         return;
       }
       const cluster = record.cluster ?? services.config.CLUSTER_NAME;
-      const render = (checks: Parameters<typeof renderSlackMessage>[1]['checks']) => renderSlackMessage(record.diagnosis, {
+      const render = (checks: ChecksState) => renderSlackMessage(record.diagnosis, {
         triageId, publicBaseUrl: services.publicBaseUrl, checks, playbookIds: playbookIds(services),
       });
       // Show "running" before queueing: a fast result must not be overwritten by a late "running".
       await services.publisher.update(ref, render({ state: 'pending', cluster }));
-      const unavailable = await submitChecks(services, { diagnosis: record.diagnosis, cluster, triageId, ref, req: { userId: body.user.id, teamId: body.team?.id } });
-      if (unavailable) await services.publisher.update(ref, render({ state: 'unavailable', reason: unavailable }));
+      const submitted = await submitChecks(services, { diagnosis: record.diagnosis, cluster, triageId, ref, req: { userId: body.user.id, teamId: body.team?.id } });
+      if (submitted.status === 'unavailable') {
+        await services.publisher.update(ref, render({ state: 'unavailable', reason: submitted.reason }));
+      } else if (submitted.status === 'duplicate') {
+        // The queue still holds this request's last run: put its answer back and say when to retry.
+        await services.publisher.update(ref, render(previousChecks(record, cluster)));
+        await tell('These checks ran less than a minute ago, so I kept their result. Try Re-run again in a minute.');
+      }
     }, tell);
   };
 }
