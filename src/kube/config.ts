@@ -12,7 +12,7 @@ export interface KubeAccessOptions {
   kubeconfigPath?: string;
   context?: string;
   timeoutMs?: number;
-  /** Where the service account files live; tests point this at a temp dir. */
+  /** Use the in-cluster service account, with its files under this prefix ('' in a pod; a temp dir in tests). */
   inClusterPathPrefix?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -40,12 +40,14 @@ export function loadKubeConfig(options: KubeAccessOptions = {}): KubeConfig {
         more.loadFromFile(f);
         kc.mergeConfig(more, true);
       }
-    } else if (existsSync(join(homedir(), '.kube', 'config'))) {
+    } else if (options.inClusterPathPrefix === undefined && existsSync(join(homedir(), '.kube', 'config'))) {
       kc.loadFromFile(join(homedir(), '.kube', 'config'));
     } else if (options.inClusterPathPrefix !== undefined || existsSync(SA_TOKEN)) {
       // client-node reads the service host from process.env itself.
       if (!process.env.KUBERNETES_SERVICE_HOST) throw new KubeConfigMissingError('a service account token exists but KUBERNETES_SERVICE_HOST is not set');
-      kc.loadFromCluster(options.inClusterPathPrefix);
+      const prefix = options.inClusterPathPrefix ?? '';
+      if (!existsSync(`${prefix}${SA_TOKEN}`)) throw new KubeConfigMissingError(`no service account token at ${prefix}${SA_TOKEN}`);
+      kc.loadFromCluster(prefix);
     } else {
       throw new KubeConfigMissingError('no $KUBECONFIG, no ~/.kube/config and no in-cluster service account');
     }

@@ -2,6 +2,7 @@
 // selectors, pagination, discovery and Status bodies, serving a scenario's objects from memory.
 // Any non-GET request is refused (405) and recorded; close() fails the test if one was seen.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,8 @@ export interface KubeApiServerOptions {
   token?: string;
   /** More objects, not validated: for large generated scenarios. */
   objects?: Iterable<KubeObject>;
+  /** Serve HTTPS with this PEM certificate and key (in-cluster config tests). */
+  tls?: { cert: string; key: string };
 }
 
 interface Stored {
@@ -141,6 +144,7 @@ class LocalKubeApi implements KubeApiServer {
   readonly requests: RecordedRequest[] = [];
   readonly writeAttempts: RecordedRequest[] = [];
   private readonly server: Server;
+  private readonly scheme: 'http' | 'https';
   private readonly collections = new Map<string, Stored[]>();
   private resources: ResourceInfo[] = [];
   private readonly failCounts = new Map<FailRule, number>();
@@ -155,11 +159,13 @@ class LocalKubeApi implements KubeApiServer {
     for (const obj of scenario.objects) this.insert(obj);
     if (options.objects) for (const obj of options.objects) this.insert(obj);
     this.sortDirty();
-    this.server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) this.status(res, 500, 'InternalError', `test server bug: ${err instanceof Error ? err.message : String(err)}`);
       });
-    });
+    };
+    this.scheme = options.tls ? 'https' : 'http';
+    this.server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
   }
 
   async listen(): Promise<void> {
@@ -169,7 +175,7 @@ class LocalKubeApi implements KubeApiServer {
     });
     const addr = this.server.address();
     this.port = typeof addr === 'object' && addr ? addr.port : 0;
-    this.url = `http://127.0.0.1:${this.port}`;
+    this.url = `${this.scheme}://127.0.0.1:${this.port}`;
   }
 
   private rebuildResources(extra: Iterable<KubeObject>): void {

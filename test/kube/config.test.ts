@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../src/errors.js';
+import { createReadOnlyKube, loadKubeConfig } from '../../src/kube/config.js';
+import { KubeConfigMissingError } from '../../src/kube/errors.js';
+import { kubeconfigFor, startKubeApiServer, writeKubeconfig, type KubeApiServer } from '../support/kube-api-server.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'helm-triage-kcfg-'));
+  dirs.push(d);
+  return d;
+}
+
+/** A self-signed certificate for 127.0.0.1, made with the openssl CLI. */
+function selfSigned(dir: string): { cert: string; key: string } {
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+  ], { stdio: 'ignore' });
+  return { cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+}
+
+describe('kube config loading (opens a port)', () => {
+  let server: KubeApiServer | undefined;
+  const savedEnv = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    for (const [k, v] of [['KUBERNETES_SERVICE_HOST', savedEnv.host], ['KUBERNETES_SERVICE_PORT', savedEnv.port]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  it('uses an explicit kubeconfig path and talks to the server through it', async () => {
+    server = await startKubeApiServer({ version: { major: '1', minor: '29', gitVersion: 'v1.29.3' } });
+    const path = writeKubeconfig(server, { dir: tempDir() });
+    const kube = createReadOnlyKube({ kubeconfigPath: path, timeoutMs: 2_000 });
+    expect((await kube.version()).gitVersion).toBe('v1.29.3');
+  });
+
+  it('reads $KUBECONFIG (path list, first file wins) and selects --context', async () => {
+    server = await startKubeApiServer({});
+    const dir = tempDir();
+    const a = join(dir, 'a');
+    const b = join(dir, 'b');
+    writeFileSync(a, kubeconfigFor(server, { context: 'staging' }));
+    writeFileSync(b, kubeconfigFor({ url: 'http://127.0.0.1:1', token: 'x' }, { context: 'prod' }).replace(/local-test/g, 'prod-cluster').replace(/agent/g, 'prod-user'));
+    const kc = loadKubeConfig({ env: { KUBECONFIG: `${a}:${b}` }, context: 'prod' });
+    expect(kc.getCurrentContext()).toBe('prod');
+    expect(kc.getCurrentCluster()?.server).toBe('http://127.0.0.1:1');
+    expect(loadKubeConfig({ env: { KUBECONFIG: `${a}:${b}` } }).getCurrentContext()).toBe('staging');
+  });
+
+  it('names the missing context and the missing file', () => {
+    const dir = tempDir();
+    const file = join(dir, 'config');
+    writeFileSync(file, kubeconfigFor({ url: 'http://127.0.0.1:2', token: 't' }));
+    const err = (() => {
+      try {
+        loadKubeConfig({ kubeconfigPath: file, context: 'nope' });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(KubeConfigMissingError);
+    expect((err as Error).message).toMatch(/context "nope".*known: local-test/);
+    expect(() => loadKubeConfig({ kubeconfigPath: join(dir, 'missing') })).toThrow(/does not exist/);
+    expect(() => loadKubeConfig({ kubeconfigPath: join(dir, 'missing') })).toThrow(expect.objectContaining({ code: ErrorCode.KubeConfigMissing }));
+  });
+
+  it('refuses a garbled kubeconfig with a typed error', () => {
+    const file = join(tempDir(), 'config');
+    writeFileSync(file, 'clusters: [ {');
+    expect(() => loadKubeConfig({ kubeconfigPath: file })).toThrow(KubeConfigMissingError);
+  });
+
+  it('uses the in-cluster service account (token file, CA) from loadFromCluster(pathPrefix)', async () => {
+    const dir = tempDir();
+    const tls = selfSigned(dir);
+    server = await startKubeApiServer({ version: { major: '1', minor: '30', gitVersion: 'v1.30.1' } }, { tls, token: 'sa-token-123' });
+    const sa = join(dir, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(sa, { recursive: true });
+    writeFileSync(join(sa, 'token'), 'sa-token-123');
+    writeFileSync(join(sa, 'ca.crt'), tls.cert);
+    writeFileSync(join(sa, 'namespace'), 'helm-triage');
+    process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
+    process.env.KUBERNETES_SERVICE_PORT = String(server.port);
+    const kc = loadKubeConfig({ inClusterPathPrefix: dir, env: {} });
+    expect(kc.getCurrentContext()).toBe('inClusterContext');
+    expect(kc.getContextObject('inClusterContext')?.namespace).toBe('helm-triage');
+    const kube = createReadOnlyKube({ inClusterPathPrefix: dir, env: {}, timeoutMs: 3_000 });
+    expect((await kube.version()).gitVersion).toBe('v1.30.1');
+  });
+
+  it('explains what to do when the in-cluster environment is incomplete', () => {
+    delete process.env.KUBERNETES_SERVICE_HOST;
+    expect(() => loadKubeConfig({ inClusterPathPrefix: tempDir(), env: {} })).toThrow(/KUBERNETES_SERVICE_HOST/);
+    process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
+    expect(() => loadKubeConfig({ inClusterPathPrefix: tempDir(), env: {} })).toThrow(/no service account token/);
+  });
+});
