@@ -33,7 +33,7 @@ export interface WebServerDeps {
   config: WebConfig;
   /** Extra readiness probes (queue, agents …); playbooks and kv are probed already. */
   readiness?: ReadinessProbe[];
-  /** Shared prom-client registry; the server creates its own when absent. */
+  /** prom-client registry served on /metrics; defaults to the process-wide one (src/metrics.ts). */
   metrics?: Registry;
   /** Bolt HTTPReceiver's requestListener: POSTs to slackPaths go here, untouched by fastify. */
   slackListener?: RequestListener;

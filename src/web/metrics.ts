@@ -1,15 +1,11 @@
-import { Counter, Histogram, Registry, type Metric } from 'prom-client';
+import { Counter, Histogram, type Metric, type Registry } from 'prom-client';
 
-// HTTP metrics for the web server. The registry is shared when the caller passes one (so /metrics
-// shows queue and Slack metrics too); otherwise the server gets its own.
+// HTTP metrics for the web server, registered on the registry /metrics serves (the process-wide one
+// from src/metrics.ts unless the caller passes another, as tests do).
 
 export interface WebMetrics {
   requests: Counter<'method' | 'route' | 'status'>;
   duration: Histogram<'route'>;
-}
-
-export function createRegistry(): Registry {
-  return new Registry();
 }
 
 function existing<T extends Metric>(registry: Registry, name: string, isType: (m: Metric) => m is T): T | undefined {

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ASSET_PATHS, SITE_CSS, SITE_JS } from './assets.js';
 import { describeSize, sendMessage, type WebContext, type WebServerDeps } from './context.js';
-import { createRegistry, createWebMetrics } from './metrics.js';
+import { metrics as shared } from '../metrics.js';
+import { createWebMetrics } from './metrics.js';
 import { registerApiRoutes } from './routes/api.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerRunbookRoutes } from './routes/runbooks.js';
@@ -50,7 +51,8 @@ export function createWebServer(deps: WebServerDeps): WebServer {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
 
-  const registry = deps.metrics ?? createRegistry();
+  // The process-wide registry by default, so /metrics also shows queue and Slack metrics.
+  const registry = deps.metrics ?? shared.registry;
   const metrics = createWebMetrics(registry);
 
   app.addHook('onRequest', async (_request, reply) => {
