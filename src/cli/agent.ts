@@ -1,0 +1,103 @@
+// `helm-triage agent --cluster NAME`: the in-cluster worker. It holds a Redis connection and
+// read-only cluster credentials only (no Slack token), answers the cluster's check jobs, and on
+// SIGTERM stops taking jobs, lets in-flight ones finish (each is bounded by its deadline) and exits.
+import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { UsageError } from '../errors.js';
+import { createReadOnlyKube } from '../kube/config.js';
+import type { ReadOnlyKube } from '../kube/types.js';
+import { createLogger, type Logger } from '../log.js';
+import { collectProcessMetrics } from '../metrics.js';
+import { loadPlaybooks } from '../playbooks/load.js';
+import { startAgent, type Agent } from '../queue/agent.js';
+import { DEFAULT_PREFIX } from '../queue/names.js';
+import type { CliContext } from './context.js';
+
+export interface AgentCommandOptions {
+  cluster?: string;
+  kubeconfig?: string;
+  context?: string;
+  concurrency?: string;
+  queuePrefix?: string;
+}
+
+export interface AgentCommandDeps {
+  env?: NodeJS.ProcessEnv;
+  /** Resolves with the signal name when the agent should stop; SIGTERM/SIGINT by default. */
+  waitForShutdown?: () => Promise<string>;
+  logger?: Logger;
+  /** Called once the agent takes jobs (tests, readiness probes). */
+  onReady?: (agent: Agent) => void;
+  createKube?: (options: { kubeconfigPath?: string; context?: string }) => ReadOnlyKube;
+}
+
+function processShutdown(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(signal);
+    };
+    process.once('SIGTERM', on);
+    process.once('SIGINT', on);
+  });
+}
+
+function parseConcurrency(raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--concurrency must be a whole number from 1 to 256 (got "${raw}")`);
+  return n;
+}
+
+export async function runAgentCommand(options: AgentCommandOptions, deps: AgentCommandDeps = {}): Promise<void> {
+  const config = loadConfig(deps.env ?? process.env);
+  if (!config.REDIS_URL) {
+    throw new UsageError('the agent needs REDIS_URL (redis://host:port) to receive check jobs; set it to the Redis the bot uses');
+  }
+  const cluster = options.cluster ?? config.CLUSTER_NAME;
+  if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(cluster)) {
+    throw new UsageError(`--cluster "${cluster}" is not a valid cluster name: use lowercase letters, digits, . _ -`);
+  }
+  const concurrency = parseConcurrency(options.concurrency, config.AGENT_CONCURRENCY);
+  const logger = deps.logger ?? createLogger({ level: config.LOG_LEVEL, name: 'helm-triage-agent' });
+  const kubeconfigPath = options.kubeconfig ?? config.KUBECONFIG;
+  const context = options.context ?? config.KUBE_CONTEXT;
+  const kube = (deps.createKube ?? createReadOnlyKube)({
+    ...(kubeconfigPath !== undefined ? { kubeconfigPath } : {}),
+    ...(context !== undefined ? { context } : {}),
+  });
+  const playbooks = loadPlaybooks(config.PLAYBOOKS_DIR);
+  collectProcessMetrics();
+
+  const agent = startAgent({
+    redisUrl: config.REDIS_URL,
+    cluster,
+    kube,
+    playbooks,
+    concurrency,
+    logger,
+    prefix: options.queuePrefix ?? DEFAULT_PREFIX,
+  });
+  const shutdown = (deps.waitForShutdown ?? processShutdown)();
+  await Promise.race([agent.ready(), shutdown]);
+  logger.info({ cluster, concurrency, agent: agent.name }, 'agent taking check jobs');
+  deps.onReady?.(agent);
+  const signal = await shutdown;
+  logger.info({ signal }, 'agent shutting down');
+  await agent.close();
+}
+
+export function registerAgent(program: Command, _ctx?: CliContext, deps: AgentCommandDeps = {}): void {
+  program
+    .command('agent')
+    .description('Run the in-cluster agent: answer this cluster\'s check jobs from Redis with read-only checks (needs REDIS_URL)')
+    .option('--cluster <name>', 'cluster this agent serves (default: $CLUSTER_NAME or "default")')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account)')
+    .option('--context <name>', 'kubeconfig context (default: $KUBE_CONTEXT or the current context)')
+    .option('--concurrency <n>', 'check jobs run at once (default: $AGENT_CONCURRENCY or 8)')
+    .option('--queue-prefix <prefix>', `BullMQ key prefix; "{helm-triage}" for Redis Cluster (default: ${DEFAULT_PREFIX})`)
+    .action(async (options: AgentCommandOptions) => {
+      await runAgentCommand(options, deps);
+    });
+}
