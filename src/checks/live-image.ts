@@ -24,6 +24,14 @@ export interface Gathered {
   workloads: WorkloadImages[];
 }
 
+/** The image tag the command asked for (`--set image.tag=16`, `--set postgresql.image.tag=16`). */
+export function requestedTag(setValues: Record<string, string> | undefined): { path: string; value: string } | null {
+  for (const [path, value] of Object.entries(setValues ?? {})) {
+    if (/(^|\.)(image\.tag|imageTag|tag)$/i.test(path) && /^[\w][\w.-]{0,127}$/.test(value)) return { path, value };
+  }
+  return null;
+}
+
 const apiVersionOfKind = (o: KubeObject): string => o.apiVersion ?? 'apps/v1';
 
 export const liveImage = defineCheck<Gathered>({
@@ -60,13 +68,19 @@ export const liveImage = defineCheck<Gathered>({
     }
     const first = workloads[0] as WorkloadImages;
     const learned = { liveImage: first.live?.[0] ?? '', manifestImage: first.manifest[0] ?? '' };
+    const rendered = workloads.flatMap((w) => w.manifest);
+    const renderedTags = rendered.map(imageTag);
+    const requested = requestedTag(facts.setValues);
+    if (requested) {
+      if (!renderedTags.includes(requested.value)) {
+        return { status: 'confirmed', summary: `revision ${revision}'s manifest renders ${rendered.join(', ')} (live too) although the command set ${requested.path}=${requested.value}: something overrides it in the release values`, evidence, learned };
+      }
+      return { status: 'refuted', summary: `revision ${revision}'s manifest renders tag ${requested.value} as the command asked, and the live workloads run it`, evidence, learned };
+    }
     const reported = facts.image ? imageTag(facts.image) : null;
     if (reported) {
-      const renders = workloads.find((w) => w.manifest.some((img) => imageTag(img) === reported));
-      if (renders) {
-        const img = renders.manifest.find((i) => imageTag(i) === reported) ?? '';
-        return { status: 'confirmed', summary: `revision ${revision}'s manifest itself renders ${img} (live too): the old image comes from the release values, not from a controller`, evidence, learned };
-      }
+      const img = rendered.find((i) => imageTag(i) === reported);
+      if (img) return { status: 'confirmed', summary: `revision ${revision}'s manifest itself renders ${img} (live too): the old image comes from the release values, not from a controller`, evidence, learned };
       return { status: 'refuted', summary: `neither the live workloads nor revision ${revision}'s manifest use tag ${reported}: the release does not bring it back`, evidence, learned };
     }
     return { status: 'inconclusive', summary: `live images match revision ${revision}'s manifest (${first.manifest.join(', ')})`, evidence, learned };

@@ -1,0 +1,96 @@
+// The whole in-process triage for the CLI (and the embedded mode): text diagnosis → (the error
+// stored in the release, when the text has none) → the playbook's checks → verdict.
+import type { ReadOnlyKube } from '../kube/types.js';
+import type { PlaybookSet } from '../playbooks/load.js';
+import { renderTemplate } from '../playbooks/render.js';
+import { diagnose } from '../triage/diagnose.js';
+import type { Diagnosis, Facts } from '../triage/types.js';
+import { decideVerdict } from '../triage/verdict.js';
+import { findingFromError } from './errors.js';
+import { runChecks } from './run.js';
+import { readStoredFailure, type StoredFailure } from './stored-failure.js';
+import type { Finding, Verdict } from './types.js';
+
+export interface TriageWithChecksInput {
+  text: string;
+  playbooks: PlaybookSet;
+  kube: ReadOnlyKube;
+  signal: AbortSignal;
+  /** Facts given explicitly (--release, --namespace) win over extracted ones. */
+  overrides?: Partial<Facts>;
+  now?: Date;
+  perCheckTimeoutMs?: number;
+}
+
+export type TriageSource =
+  | { kind: 'text' }
+  | { kind: 'release-record'; release: string; namespace: string; revision: number; status: string; note: string };
+
+export interface TriageWithChecks {
+  diagnosis: Diagnosis;
+  findings: Finding[];
+  verdict: Verdict;
+  source: TriageSource;
+}
+
+const STORED_FAILURE_CHECK = 'stored-failure';
+
+export async function diagnoseWithChecks(input: TriageWithChecksInput): Promise<TriageWithChecks> {
+  const { playbooks, kube, signal } = input;
+  const overrides = input.overrides ?? {};
+  let diagnosis = diagnose(input.text, playbooks, { overrides });
+  let source: TriageSource = { kind: 'text' };
+  const extra: Finding[] = [];
+
+  const noise = diagnosis.playbook !== null && playbooks.get(diagnosis.playbook)?.noise === true;
+  const release = diagnosis.facts.release;
+  if ((diagnosis.playbook === null || noise) && release) {
+    const namespace = diagnosis.facts.namespace ?? 'default';
+    let stored: StoredFailure | null = null;
+    try {
+      stored = await readStoredFailure(kube, release, namespace, signal);
+    } catch (err) {
+      extra.push(findingFromError(STORED_FAILURE_CHECK, err));
+    }
+    if (stored) {
+      const again = diagnose(stored.text, playbooks, { overrides: { ...definedFacts(diagnosis.facts), ...overrides } });
+      if (diagnosis.playbook === null && again.playbook !== null) {
+        diagnosis = { ...again, notes: [stored.note, ...again.notes] };
+        source = { kind: 'release-record', release, namespace, revision: stored.revision, status: stored.status, note: stored.note };
+      } else if (noise) {
+        const what = again.playbook ? `diagnoses as ${again.playbook}` : 'matches no playbook';
+        diagnosis = { ...diagnosis, notes: [...diagnosis.notes, `the real error, ${stored.note}, ${what}: ${stored.text}`] };
+      }
+    }
+  }
+
+  const runOpts = { facts: diagnosis.facts, kube, signal, ...(input.now ? { now: input.now } : {}), ...(input.perCheckTimeoutMs ? { perCheckTimeoutMs: input.perCheckTimeoutMs } : {}) };
+  let findings = await runChecks({ ...runOpts, checks: diagnosis.checks });
+  let verdict = decideVerdict(diagnosis, findings, playbooks);
+
+  // A refuted text match promoted an alternative: check that one too, once.
+  const promoted = verdict.playbook !== null && verdict.playbook !== diagnosis.playbook ? playbooks.get(verdict.playbook) : undefined;
+  if (promoted && promoted.checks.length > 0) {
+    const ran = new Set(findings.map((f) => f.check));
+    const more = await runChecks({ ...runOpts, checks: promoted.checks.filter((c) => !ran.has(c)) });
+    const relevant = [...findings.filter((f) => promoted.checks.includes(f.check)), ...more];
+    const second = decideVerdict({
+      playbook: promoted.id,
+      confidence: verdict.confidence,
+      rootCause: renderTemplate(promoted.rootCause.trim(), diagnosis.facts).text,
+      matches: diagnosis.matches.filter((m) => m.playbook !== diagnosis.playbook),
+      facts: diagnosis.facts,
+    }, relevant, playbooks);
+    const refuted = findings.filter((f) => f.status === 'refuted').map((f) => f.summary).join('; ');
+    verdict = { ...second, summary: `${second.summary} (${diagnosis.playbook} refuted: ${refuted})` };
+    findings = [...findings, ...more];
+  }
+  return { diagnosis, findings: [...extra, ...findings], verdict, source };
+}
+
+function definedFacts(facts: Facts): Partial<Facts> {
+  const out: Partial<Facts> = {};
+  if (facts.release) out.release = facts.release;
+  if (facts.namespace) out.namespace = facts.namespace;
+  return out;
+}
