@@ -8,6 +8,8 @@ import { createContext, type CliContext } from './context.js';
 import { registerDiagnose } from './diagnose.js';
 import type { CliIO } from './io.js';
 import { registerPlaybooks } from './playbooks.js';
+import { registerAgent } from './agent.js';
+import { registerServe } from './serve.js';
 
 export const USAGE_EXIT = 2;
 
@@ -21,6 +23,8 @@ export function createProgram(ctx: CliContext): Command {
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   registerDiagnose(program, ctx);
   registerPlaybooks(program, ctx);
+  registerServe(program, ctx);
+  registerAgent(program, ctx);
   return program;
 }
 

@@ -1,0 +1,177 @@
+// `helm-triage serve`: composes the bot (Slack + web pages) with a check dispatcher.
+// With REDIS_URL: BullMQ to per-cluster agents, shared state in Redis, any number of replicas.
+// Without: the embedded mode — checks run in-process against this process's own cluster access,
+// bookkeeping in memory, one replica. The wiring lives here (not in src/slack or src/web) so the
+// bot modules never import cluster code.
+import type { Command } from 'commander';
+import { getCheck } from '../checks/registry.js';
+import { loadConfig, type Config } from '../config.js';
+import { createReadOnlyKube } from '../kube/config.js';
+import type { ReadOnlyKube } from '../kube/types.js';
+import { createLogger, type Logger } from '../log.js';
+import { loadPlaybooks, type PlaybookSet } from '../playbooks/load.js';
+import { Redis } from 'ioredis';
+import { closeConnection } from '../queue/connections.js';
+import { BullMqDispatcher } from '../queue/dispatcher.js';
+import { InProcessDispatcher } from '../queue/in-process.js';
+import { startResultConsumer, type ResultConsumer } from '../queue/result-consumer.js';
+import type { CheckDispatcher, CheckJob, ResultReporter, SubmitReceipt } from '../queue/types.js';
+import { createSlackApp, type SlackApp } from '../slack/app.js';
+import type { KeyValueStore } from '../store/kv.js';
+import { MemoryKeyValueStore } from '../store/memory-kv.js';
+import { RedisKeyValueStore } from '../store/redis-kv.js';
+import { KeyValueTriageStore } from '../store/triages.js';
+import { diagnose } from '../triage/diagnose.js';
+import { createWebServer } from '../web/server.js';
+import type { CliContext } from './context.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  mode: 'distributed' | 'embedded';
+  slack: 'http' | 'socket' | 'disabled';
+  close(): Promise<void>;
+}
+
+/** Answers every submit with "unavailable": the embedded mode without any cluster access. */
+class NoClusterDispatcher implements CheckDispatcher {
+  constructor(private readonly reason: string) {}
+  async submit(_job: CheckJob): Promise<SubmitReceipt> {
+    return { status: 'unavailable', jobId: '', reason: this.reason };
+  }
+  async close(): Promise<void> {}
+}
+
+function embeddedKube(config: Config, logger: Logger): ReadOnlyKube | string {
+  try {
+    return createReadOnlyKube({
+      ...(config.KUBECONFIG ? { kubeconfigPath: config.KUBECONFIG } : {}),
+      ...(config.KUBE_CONTEXT ? { context: config.KUBE_CONTEXT } : {}),
+    });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    logger.warn({ err: why }, 'no cluster access: cluster checks are off (set KUBECONFIG or run in a pod with a service account)');
+    return `cluster checks unavailable (this server has no cluster access: ${why})`;
+  }
+}
+
+export interface StartServeOptions {
+  config?: Config;
+  logger?: Logger;
+  playbooks?: PlaybookSet;
+  /** Tests: a kube facade for the embedded mode instead of KUBECONFIG. */
+  kube?: ReadOnlyKube;
+  host?: string;
+  port?: number;
+  /** Tests: Web API client tuning (retries, timeouts). */
+  slackClientOptions?: { retryConfig?: { retries: number }; timeout?: number };
+  botId?: string;
+  botUserId?: string;
+}
+
+export async function startServe(options: StartServeOptions = {}): Promise<RunningServer> {
+  const config = options.config ?? loadConfig();
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
+  const playbooks = options.playbooks ?? loadPlaybooks(config.PLAYBOOKS_DIR);
+  const closers: Array<() => Promise<void>> = [];
+
+  const redisUrl = config.REDIS_URL;
+  let kv: KeyValueStore;
+  let dispatcher: CheckDispatcher | ((reporter: ResultReporter) => CheckDispatcher);
+  if (redisUrl) {
+    // Commands wait for the first connect (offline queue) but fail within ~2 s while Redis is down,
+    // so a Slack handler degrades to the text diagnosis instead of hanging.
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 2000, connectTimeout: 2000 });
+    redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error (reconnecting)'));
+    closers.push(() => closeConnection(redis));
+    kv = new RedisKeyValueStore(redis);
+    const bull = new BullMqDispatcher({ redisUrl, logger });
+    closers.push(() => bull.close());
+    dispatcher = bull;
+    logger.info({ mode: 'distributed' }, 'checks go through Redis to the agent of each cluster (helm-triage agent --cluster NAME)');
+  } else {
+    kv = new MemoryKeyValueStore();
+    const kube = options.kube ?? embeddedKube(config, logger);
+    dispatcher = typeof kube === 'string'
+      ? new NoClusterDispatcher(kube)
+      : (reporter: ResultReporter) => new InProcessDispatcher({
+          cluster: config.CLUSTER_NAME, kube, reporter, playbooks, kv, logger, concurrency: config.AGENT_CONCURRENCY,
+        });
+    logger.warn({ mode: 'embedded' }, `embedded mode (no REDIS_URL): checks run in this process against cluster "${config.CLUSTER_NAME}", state is in memory — run ONE replica only; set REDIS_URL to run distributed`);
+  }
+  const triageStore = new KeyValueTriageStore(kv, config.TRIAGE_TTL_DAYS * DAY_MS);
+
+  let slack: SlackApp | undefined;
+  let slackMode: RunningServer['slack'] = 'disabled';
+  const slackReady = config.SLACK_BOT_TOKEN && (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET);
+  if (slackReady) {
+    slack = await createSlackApp({
+      config, playbooks, dispatcher, kv, triageStore, logger,
+      ...(options.botId ? { botId: options.botId } : {}),
+      ...(options.botUserId ? { botUserId: options.botUserId } : {}),
+      ...(options.slackClientOptions ? { clientOptions: options.slackClientOptions } : {}),
+    });
+    slackMode = slack.requestListener ? 'http' : 'socket';
+  } else {
+    logger.warn('Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode); serving web pages and the API only');
+  }
+  // The in-process dispatcher is created inside createSlackApp (it needs the reporter); without Slack nobody submits jobs.
+  const activeDispatcher = slack?.dispatcher ?? (typeof dispatcher === 'function' ? undefined : dispatcher);
+  if (activeDispatcher && activeDispatcher !== dispatcher) closers.push(() => activeDispatcher.close());
+
+  let consumer: ResultConsumer | undefined;
+  if (redisUrl && slack) {
+    consumer = startResultConsumer({ redisUrl, reporter: slack.reporter, kv, logger });
+    closers.push(() => consumer!.close());
+  }
+
+  const web = createWebServer({
+    playbooks, triageStore, kv: redisUrl ? kv : undefined,
+    config: {
+      ...(config.API_TOKEN ? { API_TOKEN: config.API_TOKEN } : {}),
+      ...(config.PUBLIC_BASE_URL ? { PUBLIC_BASE_URL: config.PUBLIC_BASE_URL } : {}),
+      TRIAGE_TTL_DAYS: config.TRIAGE_TTL_DAYS,
+    },
+    ...(slack?.requestListener ? { slackListener: slack.requestListener } : {}),
+    diagnose,
+    checkDescription: (id) => getCheck(id)?.description,
+    logger,
+  });
+  const address = await web.listen({ port: options.port ?? config.PORT, host: options.host ?? config.HOST });
+  if (slack && !slack.requestListener) await slack.start();
+  logger.info({ url: address.url, slack: slackMode, playbooks: playbooks.playbooks.length }, 'helm-triage is serving');
+
+  let closed = false;
+  return {
+    url: address.url, port: address.port, mode: redisUrl ? 'distributed' : 'embedded', slack: slackMode,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await web.close();
+      if (slack) await slack.stop().catch(() => undefined);
+      for (const close of closers.reverse()) await close().catch(() => undefined);
+    },
+  };
+}
+
+export function registerServe(program: Command, _ctx?: CliContext): void {
+  program
+    .command('serve')
+    .description('Run the bot: Slack (HTTP on $PORT or Socket Mode), runbook pages, permalinks, API, /healthz, /readyz, /metrics')
+    .option('--port <n>', 'port to listen on (default: $PORT or 3000)')
+    .action(async (opts: { port?: string }) => {
+      const config = loadConfig(opts.port ? { ...process.env, PORT: opts.port } : process.env);
+      const logger = createLogger({ level: config.LOG_LEVEL });
+      const server = await startServe({ config, logger });
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string): void => {
+          logger.info({ signal }, 'shutting down');
+          server.close().then(resolve, resolve);
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+    });
+}

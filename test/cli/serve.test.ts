@@ -1,0 +1,118 @@
+// `serve` as composed for production: startServe() with the environment a deployment sets, a signed slash
+// command over HTTP, the local Slack API, the local Kubernetes API and (distributed mode) a real Redis and a
+// real agent. Proves the wiring itself: reply at once, then the same message updated with the verdict.
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { loadPlaybooks } from '../../src/playbooks/load.js';
+import { startAgent, type Agent } from '../../src/queue/agent.js';
+import { startServe, type RunningServer } from '../../src/cli/serve.js';
+import { kubeFor, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
+import { startTestRedis, type TestRedis } from '../support/redis.js';
+import { loadScenario } from '../support/scenario.js';
+import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.js';
+import { sendCommand } from '../support/slack-requests.js';
+
+const SECRET = 'serve-test-signing-secret';
+const PASTE = [
+  '$ helm rollback web 1 -n storefront --force',
+  'Error: failed to replace object: Service "web" is invalid: spec.loadBalancerClass: Invalid value: "null": may not change once set',
+].join('\n');
+const scenario = loadScenario(join(import.meta.dirname, '..', 'scenarios', 'lbc-class-confirmed.yaml'));
+const silent = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+function env(slack: SlackApiServer, extra: Record<string, string>): ReturnType<typeof loadConfig> {
+  return loadConfig({
+    SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl,
+    CLUSTER_NAME: 'prod-eu', PUBLIC_BASE_URL: 'http://triage.example.test', CHECK_DEADLINE_SECONDS: '20', ...extra,
+  });
+}
+
+function blocksText(params: Record<string, unknown>): string {
+  return JSON.stringify(params.blocks ?? '') + String(params.text ?? '');
+}
+
+async function commandRoundTrip(server: RunningServer, slack: SlackApiServer): Promise<{ posted: string; updated: string }> {
+  const res = await sendCommand(`${server.url}/slack/events`, SECRET, { text: PASTE, channel_id: 'C0SERVE01' });
+  expect(res.status).toBe(200);
+  const post = await slack.waitFor('chat.postMessage', () => slack.callsTo('chat.postMessage')[0], 10_000);
+  const update = await slack.waitFor('chat.update with the verdict', () => slack.callsTo('chat.update').find((c) => /confirmed/i.test(blocksText(c.params))), 20_000);
+  return { posted: blocksText(post.params), updated: blocksText(update.params) };
+}
+
+describe('serve, distributed mode (uses redis-server, an agent and local Slack/Kubernetes API servers)', () => {
+  let redis: TestRedis;
+  let kube: KubeApiServer;
+  let slack: SlackApiServer;
+  let agent: Agent;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    kube = await startKubeApiServer(scenario);
+    slack = await startSlackApiServer();
+    agent = startAgent({ redisUrl: redis.url, cluster: 'prod-eu', kube: kubeFor(kube), playbooks: loadPlaybooks(), drainDelay: 1, name: `serve-test-${randomUUID().slice(0, 6)}` });
+    await agent.ready();
+    server = await startServe({
+      config: env(slack, { REDIS_URL: redis.url }), logger: silent, host: '127.0.0.1', port: 0,
+      botId: 'B0BOT0001', botUserId: 'U0BOT0001', slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5000 },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await agent?.close();
+    await slack?.close();
+    await kube?.close();
+    await redis?.close();
+  });
+
+  it('answers a slash command at once, then updates the same message with the confirmed verdict', async () => {
+    expect(server.mode).toBe('distributed');
+    expect(server.slack).toBe('http');
+    const { posted, updated } = await commandRoundTrip(server, slack);
+    expect(posted).toContain('loadBalancerClass');
+    expect(updated).toMatch(/v2\.7\.1/);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    const ts = slack.callsTo('chat.postMessage')[0]?.response?.ts;
+    expect(slack.callsTo('chat.update').every((c) => c.params.ts === ts)).toBe(true);
+    expect(kube.writeAttempts).toHaveLength(0);
+  });
+
+  it('serves health, readiness (Redis reachable) and a runbook page on the same port', async () => {
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${server.url}/readyz`, { headers: { accept: 'application/json' } });
+    expect(ready.status).toBe(200);
+    const page = await fetch(`${server.url}/runbooks/immutable-load-balancer-class?release=web&namespace=storefront`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('helm history web -n storefront');
+  });
+});
+
+describe('serve, embedded mode without Redis (uses local Slack/Kubernetes API servers)', () => {
+  let kube: KubeApiServer;
+  let slack: SlackApiServer;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    kube = await startKubeApiServer(scenario);
+    slack = await startSlackApiServer();
+    server = await startServe({
+      config: env(slack, {}), logger: silent, host: '127.0.0.1', port: 0, kube: kubeFor(kube),
+      botId: 'B0BOT0001', botUserId: 'U0BOT0001', slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5000 },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await slack?.close();
+    await kube?.close();
+  });
+
+  it('runs the checks in-process and updates the reply', async () => {
+    expect(server.mode).toBe('embedded');
+    const { updated } = await commandRoundTrip(server, slack);
+    expect(updated).toMatch(/mservice\.elbv2\.k8s\.aws/);
+    expect(kube.writeAttempts).toHaveLength(0);
+  });
+});
