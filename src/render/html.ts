@@ -4,7 +4,7 @@
 import type { Finding, Verdict } from '../checks/types.js';
 import type { CheckOutcome } from '../queue/types.js';
 import type { Diagnosis, Facts, RenderedCommand } from '../triage/types.js';
-import { escapeHtml, isSafeHref, renderMarkdown } from './markdown.js';
+import { escapeHtml, isSafeHref, renderInline, renderMarkdown } from './markdown.js';
 
 export { escapeHtml } from './markdown.js';
 
@@ -159,7 +159,7 @@ export function renderRunbookPage(view: RunbookPageView, assets: PageAssets): st
 <h1>${e(view.title)}</h1>
 ${ignored}
 ${examples}
-<section><h2>Root cause</h2><p>${e(view.rootCause)}</p></section>
+<section><h2>Root cause</h2><p>${renderInline(view.rootCause)}</p></section>
 ${checks}
 <section><h2>Suggested commands</h2>
 ${filled.length ? `<p class="filled">Filled for ${filled.join(', ')}.</p>` : ''}
@@ -221,7 +221,7 @@ export function renderTriagePage(view: TriagePageView, assets: PageAssets): stri
   const verdict = `<section class="verdict"><p><span class="badge ${STATUS_CLASS[verdictStatus] ?? 'muted'}">${e(verdictStatus)}</span>
 <span class="conf">confidence ${Math.round((view.verdict?.confidence ?? d.confidence) * 100)}%</span></p>
 ${view.verdict?.summary ? `<p>${e(view.verdict.summary)}</p>` : ''}
-${(view.verdict?.rootCause ?? d.rootCause) ? `<h2>Root cause</h2><p>${e(view.verdict?.rootCause ?? d.rootCause ?? '')}</p>` : ''}
+${(view.verdict?.rootCause ?? d.rootCause) ? `<h2>Root cause</h2><p>${renderInline(view.verdict?.rootCause ?? d.rootCause ?? '')}</p>` : ''}
 ${view.runbookHref ? `<p><a href="${e(view.runbookHref)}">Open the runbook</a></p>` : ''}</section>`;
   const checkState = view.checks
     ? `<p class="${view.checks.outcome === 'ok' ? 'info' : 'notice'}">Cluster checks${view.cluster ? ` on <code>${e(view.cluster)}</code>` : ''}: ${e(view.checks.outcome)}${view.checks.message ? ` — ${e(view.checks.message)}` : ''} (${time(view.checks.completedAt)}).</p>`

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPlaybooks } from '../../src/playbooks/load.js';
 import { artifactsDir, launchBrowser } from '../support/browser.js';
 import { fixtureDiagnosis, XSS_IMG, XSS_SCRIPT } from './fixtures.js';
 import { makeHarness, type Harness } from './harness.js';
@@ -157,6 +158,23 @@ describe('web pages in headless Chromium (uses a loopback port and /usr/bin/chro
       expect(await readClipboard(w.page)).toBe('helm history shop -n store');
     } finally {
       await w.context.close();
+    }
+  });
+
+  it('shows every shipped runbook on a phone without sideways scrolling', async () => {
+    const real = makeHarness({}, loadPlaybooks());
+    const realBase = (await real.server.listen({ port: 0 })).url;
+    const w = await open(PHONE);
+    try {
+      for (const p of loadPlaybooks().playbooks) {
+        await w.page.goto(`${realBase}/runbooks/${p.id}?release=payments-api&namespace=payments-prod&context=arn:aws:eks:eu-west-1:123456789012:cluster/prod`);
+        expect(await horizontalOverflow(w.page), p.id).toBeLessThanOrEqual(0);
+        if (p.id === 'immutable-load-balancer-class') await shot(w.page, 'runbook-real-phone');
+      }
+      expect(w.dialogs).toEqual([]);
+    } finally {
+      await w.context.close();
+      await real.server.close();
     }
   });
 
