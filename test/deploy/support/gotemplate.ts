@@ -622,6 +622,7 @@ export function helmFuncs(include: (name: string, data: unknown) => string): Fun
     contains: (sub, s) => str(s).includes(str(sub)),
     regexMatch: (re, s) => new RegExp(str(re)).test(str(s)),
     lower: (s) => str(s).toLowerCase(),
+    trim: (s) => str(s).trim(),
     list: (...vs) => vs,
     append: (l, v) => [...list(l, 'append'), v],
     has: (needle, l) => list(l, 'has').includes(needle),
