@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { CONFIG_VARIABLES } from '../../src/config.js';
+import { CONFIG_VARIABLES, loadConfig } from '../../src/config.js';
 import { readText } from './support/chart.js';
 import { isRecord } from './support/gotemplate.js';
 
@@ -26,6 +26,23 @@ function environment(s: Record<string, unknown>): Record<string, string> {
   const env = s.environment;
   if (!isRecord(env)) return {};
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+}
+
+/** Compose interpolation: `${VAR:-default}` and `${VAR}` against the given variables. */
+function interpolate(value: string, vars: Record<string, string>): string {
+  return value.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, fallback?: string) => {
+    const v = vars[name];
+    return v !== undefined && v !== '' ? v : (fallback ?? '');
+  });
+}
+
+function envExampleValues(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of readText('.env.example').split('\n')) {
+    const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (m?.[1]) out[m[1]] = m[2] ?? '';
+  }
+  return out;
 }
 
 function envExampleKeys(): string[] {
@@ -65,6 +82,16 @@ describe('docker-compose.yml', () => {
       const unknown = Object.keys(environment(service(name))).filter((k) => !config.has(k) && !APP_EXTRA.includes(k));
       expect(unknown, name).toEqual([]);
     }
+  });
+
+  it('gives each role a configuration src/config.ts accepts, with no .env and with .env.example', () => {
+    for (const vars of [{}, envExampleValues()]) {
+      for (const name of ['bot', 'agent']) {
+        const env = Object.fromEntries(Object.entries(environment(service(name))).map(([k, v]) => [k, interpolate(v, vars)]));
+        expect(() => loadConfig(env), `${name} with ${Object.keys(vars).length ? '.env.example' : 'no .env'}`).not.toThrow();
+      }
+    }
+    expect(() => loadConfig({ AUTO_REPLY: interpolate('${AUTO_REPLY:-true}', { AUTO_REPLY: 'sometimes' }) })).toThrow(/AUTO_REPLY/);
   });
 
   it('gives the agent no Slack token and the bot no cluster credentials', () => {
