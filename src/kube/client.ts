@@ -88,7 +88,14 @@ export class KubeClient implements ReadOnlyKube {
       // List items come without apiVersion/kind; fill them in so callers can tell kinds apart.
       for (const item of items) {
         if (!isRecord(item)) continue;
-        yield (opts.metadataOnly ? { apiVersion, kind, metadata: item.metadata } : { ...item, apiVersion, kind }) as KubeObject;
+        if (opts.metadataOnly) {
+          yield { apiVersion, kind, metadata: item.metadata } as KubeObject;
+        } else {
+          // The parsed page is ours alone: tag items in place rather than copying 500 objects.
+          item.apiVersion = apiVersion;
+          item.kind = kind;
+          yield item as KubeObject;
+        }
       }
       const meta = res.body.metadata;
       const next = isRecord(meta) && typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : undefined;

@@ -114,6 +114,21 @@ function byNamespaceName(a: Stored, b: Stored): number {
   return a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+/** [first, end) indexes of one namespace in a list sorted by namespace then name. */
+function namespaceRange(all: readonly Stored[], namespace: string): [number, number] {
+  const lowerBound = (pred: (s: Stored) => boolean): number => {
+    let a = 0;
+    let b = all.length;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (pred(all[mid]!)) a = mid + 1;
+      else b = mid;
+    }
+    return a;
+  };
+  return [lowerBound((s) => s.namespace < namespace), lowerBound((s) => s.namespace <= namespace)];
+}
+
 interface ContinueToken {
   key: string;
   ns: string;
@@ -418,22 +433,19 @@ class LocalKubeApi implements KubeApiServer {
       if (!token || token.key !== key || token.ns !== ns) return this.status(res, 410, 'Gone', 'The provided continue parameter is too old or invalid; restart the list');
       start = token.i;
     }
-    const matches = (s: Stored): boolean =>
-      (namespace === undefined || s.namespace === namespace) && matchesLabels(labelReqs, s.labels) && matchesLabels(fieldReqs, s.fields);
+    // Objects are sorted by namespace, so one namespace is a contiguous range.
+    const [lo, hi] = namespace === undefined ? [0, all.length] : namespaceRange(all, namespace);
+    const matches = (s: Stored): boolean => matchesLabels(labelReqs, s.labels) && matchesLabels(fieldReqs, s.fields);
     const items: string[] = [];
-    let i = start;
-    for (; i < all.length && items.length < limit; i++) if (matches(all[i]!)) items.push(all[i]!.itemJson);
+    let i = Math.max(start, lo);
+    for (; i < hi && items.length < limit; i++) if (matches(all[i]!)) items.push(all[i]!.itemJson);
     // Skip trailing non-matches so the last page never carries a useless continue token.
-    while (i < all.length && !matches(all[i]!)) i++;
+    while (i < hi && !matches(all[i]!)) i++;
     const meta: Record<string, unknown> = { resourceVersion: '1' };
-    if (i < all.length) {
+    if (i < hi) {
       meta.continue = encodeContinue({ key, ns, i });
       // Like kube-apiserver: an estimate, only without selectors.
-      if (labelReqs.length === 0 && fieldReqs.length === 0) {
-        let remaining = 0;
-        for (let j = i; j < all.length; j++) if (matches(all[j]!)) remaining++;
-        meta.remainingItemCount = remaining;
-      }
+      if (labelReqs.length === 0 && fieldReqs.length === 0) meta.remainingItemCount = hi - i;
     }
     if (metadataOnly) {
       // kube-apiserver's metadata projection: items carry only metadata, payloads never leave.
