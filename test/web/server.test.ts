@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { emptyPlaybooks, fixtureDiagnosis, XSS_IMG, XSS_SCRIPT } from './fixtures.js';
+import { diagnosisJson } from '../../src/cli/diagnose.js';
+import { diagnose } from '../../src/triage/diagnose.js';
+import { emptyPlaybooks, fixtureDiagnosis, playbookSet, XSS_IMG, XSS_SCRIPT } from './fixtures.js';
 import { DAY, makeHarness, type Harness } from './harness.js';
 
 const JSON_ACCEPT = { accept: 'application/json' };
@@ -239,6 +241,10 @@ describe('POST /api/diagnose', () => {
     const body = res.json<Record<string, unknown>>();
     for (const key of ['playbook', 'confidence', 'facts', 'rootCause', 'commands', 'matches', 'notes', 'input']) expect(body).toHaveProperty(key);
     expect(typeof body.confidence).toBe('number');
+    const { permalink: _p, ...rest } = body;
+    const cli = diagnosisJson(diagnose('Error: UPGRADE FAILED: boom', playbookSet(), { overrides: { release: 'shop', namespace: 'store' } }));
+    expect(rest).toEqual(JSON.parse(JSON.stringify(cli)));
+    expect(body.facts).toMatchObject({ release: 'shop', namespace: 'store' });
     const permalink = String(body.permalink);
     expect(permalink).toMatch(/^https:\/\/triage\.example\.com\/t\/[A-Za-z0-9_-]{24}$/);
     const page = await server.app.inject({ url: new URL(permalink).pathname });

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+// The same JSON contract as `helm-triage diagnose --json` (one function, so they cannot drift).
+import { diagnosisJson } from '../../cli/diagnose.js';
 import type { Diagnosis, Facts } from '../../triage/types.js';
 import { sendMessage, type WebContext } from '../context.js';
 import { parseRunbookParams } from '../runbook-params.js';
@@ -13,20 +15,6 @@ const bodySchema = z.object({
   release: z.string().optional(),
   namespace: z.string().optional(),
 });
-
-/** The shape `helm-triage diagnose --json` prints. */
-export function diagnosisJson(d: Diagnosis): Record<string, unknown> {
-  return {
-    playbook: d.playbook,
-    confidence: d.confidence,
-    facts: d.facts,
-    rootCause: d.rootCause,
-    commands: d.commands,
-    matches: d.matches,
-    notes: d.notes,
-    input: d.input,
-  };
-}
 
 const STORE_TIMEOUT_MS = 1500;
 
@@ -65,7 +53,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: WebContext): void {
       const diagnosis = ctx.deps.diagnose(parsed.data.text, ctx.deps.playbooks, { overrides });
       const permalink = await storeTriage(ctx, diagnosis);
       reply.header('cache-control', 'no-store');
-      return reply.type('application/json; charset=utf-8').send({ ...diagnosisJson(diagnosis), permalink });
+      return reply.type('application/json; charset=utf-8').send(diagnosisJson(diagnosis, { permalink }));
     },
   );
 }
