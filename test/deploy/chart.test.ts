@@ -247,3 +247,47 @@ describe('rendered chart: every object', () => {
     }
   });
 });
+
+describe('rendered chart: references between objects', () => {
+  const { manifests } = renderChart({ agent: { clusterName: 'prod' }, redis: { internal: { enabled: true } }, bot: { ingress: { enabled: true } } });
+  const labelsOfPods = (m: Manifest): Record<string, unknown> => {
+    const spec = m.doc.spec;
+    const template = isRecord(spec) ? spec.template : undefined;
+    const metadata = isRecord(template) ? template.metadata : undefined;
+    return isRecord(metadata) && isRecord(metadata.labels) ? metadata.labels : {};
+  };
+  const selects = (selector: unknown, labels: Record<string, unknown>): boolean =>
+    isRecord(selector) && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  const deployments = manifests.filter((m) => m.kind === 'Deployment');
+
+  it('each Deployment selects its own pods and no other Deployment\'s', () => {
+    for (const d of deployments) {
+      const spec = d.doc.spec;
+      const selector = isRecord(spec) && isRecord(spec.selector) ? spec.selector.matchLabels : undefined;
+      expect(deployments.filter((other) => selects(selector, labelsOfPods(other))).map((o) => o.name), d.name).toEqual([d.name]);
+    }
+  });
+
+  it('Services, the PodDisruptionBudget and NetworkPolicies select existing pods; the Ingress names an existing Service', () => {
+    for (const m of manifests.filter((x) => ['Service', 'PodDisruptionBudget', 'NetworkPolicy'].includes(x.kind))) {
+      const spec = m.doc.spec;
+      const selector = !isRecord(spec) ? undefined : m.kind === 'Service' ? spec.selector : isRecord(spec.selector) ? spec.selector.matchLabels : isRecord(spec.podSelector) ? spec.podSelector.matchLabels : undefined;
+      expect(deployments.some((d) => selects(selector, labelsOfPods(d))), `${m.kind}/${m.name}`).toBe(true);
+    }
+    const services = manifests.filter((m) => m.kind === 'Service').map((m) => m.name);
+    const backends = [...JSON.stringify(find(manifests, 'Ingress', '-bot').doc.spec).matchAll(/"service":\{"name":"([^"]+)"/g)].map((x) => x[1]);
+    expect(backends.length).toBeGreaterThan(0);
+    for (const b of backends) expect(services).toContain(b);
+  });
+
+  it('pods run as ServiceAccounts the chart creates; bindings point at roles it creates', () => {
+    const accounts = manifests.filter((m) => m.kind === 'ServiceAccount').map((m) => m.name);
+    for (const d of deployments.filter((x) => !x.name.endsWith('-redis'))) expect(accounts).toContain(podSpec(d).serviceAccountName);
+    for (const b of manifests.filter((m) => m.kind.endsWith('Binding'))) {
+      const ref = b.doc.roleRef;
+      const kind = isRecord(ref) ? ref.kind : undefined;
+      const name = isRecord(ref) ? ref.name : undefined;
+      expect(manifests.some((m) => m.kind === kind && m.name === name && m.namespace === (kind === 'Role' ? b.namespace : undefined)), `${b.kind}/${b.name}`).toBe(true);
+    }
+  });
+});
