@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, webApi } from '@slack/bolt';
 import { ConfigError } from '../errors.js';
 import type { CheckDispatcher } from '../queue/types.js';
+import { AckGate } from './ack-gate.js';
 import { boltLogger } from './bolt-logger.js';
 import { parseChannelClusters } from './channel-clusters.js';
 import { CheckAccess } from './check-access.js';
@@ -40,8 +41,9 @@ export interface SlackApp {
 }
 
 /** Rejects requests whose timestamp lies in the future beyond the skew, before Bolt sees them. */
-export function futureTimestampGuard(next: RequestListener, now: () => number, maxSkewMs = MAX_FUTURE_SKEW_MS): RequestListener {
+export function futureTimestampGuard(next: RequestListener, now: () => number, maxSkewMs = MAX_FUTURE_SKEW_MS, gate?: AckGate): RequestListener {
   return (req, res) => {
+    gate?.track(res);
     const header = req.headers['x-slack-request-timestamp'];
     const ts = Number(Array.isArray(header) ? header[0] : header);
     if (Number.isFinite(ts) && ts * 1000 > now() + maxSkewMs) {
@@ -92,6 +94,7 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
   const publicBaseUrl = deps.publicBaseUrl ?? config.PUBLIC_BASE_URL;
   const reporter = new SlackReporter({ publisher, kv: deps.kv, triageStore: deps.triageStore, playbooks: deps.playbooks, logger, publicBaseUrl });
   const dispatcher = typeof deps.dispatcher === 'function' ? deps.dispatcher(reporter) : deps.dispatcher;
+  const ackGate = new AckGate();
   const fileHosts = ['files.slack.com', 'files.slack-gov.com', ...(config.SLACK_API_URL ? [new URL(config.SLACK_API_URL).host] : [])];
   const services: SlackServices = {
     config, playbooks: deps.playbooks, dispatcher, kv: deps.kv, triageStore: deps.triageStore, logger, now,
@@ -102,6 +105,7 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
     fetch: fetchFn,
     maxSnippetBytes: deps.maxSnippetBytes ?? DEFAULT_MAX_SNIPPET_BYTES,
     fileHosts,
+    ackGate,
   };
 
   const ids = { ...(identity.botId ? { botId: identity.botId } : {}), ...(identity.botUserId ? { botUserId: identity.botUserId } : {}) };
@@ -124,7 +128,7 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
   });
   registerListeners(app, services);
 
-  const requestListener = receiver ? futureTimestampGuard(receiver.requestListener, now) : undefined;
+  const requestListener = receiver ? futureTimestampGuard(receiver.requestListener, now, MAX_FUTURE_SKEW_MS, ackGate) : undefined;
   let server: Server | undefined;
   return {
     app, client, reporter, dispatcher, requestListener, botUserId: identity.botUserId,

@@ -6,6 +6,7 @@ import type { PlaybookSet } from '../playbooks/load.js';
 import type { CheckDispatcher } from '../queue/types.js';
 import type { KeyValueStore } from '../store/kv.js';
 import type { TriageStore } from '../store/triages.js';
+import type { AckGate } from './ack-gate.js';
 import type { ChannelClusters } from './channel-clusters.js';
 import type { CheckAccess } from './check-access.js';
 import type { FeedbackMetrics } from './feedback-metrics.js';
@@ -30,6 +31,8 @@ export interface SlackServices {
   feedback: FeedbackMetrics;
   fetch: FetchLike;
   maxSnippetBytes: number;
+  /** Post-ack work awaits `ackGate.idle()` so it never delays another request's ack. */
+  ackGate: AckGate;
   /** Hosts the bot token may be sent to when downloading files. */
   fileHosts: readonly string[];
 }

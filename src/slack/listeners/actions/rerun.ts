@@ -27,6 +27,7 @@ export function rerunChecks(services: SlackServices) {
     await ack();
     const tell = (text: string) => respond({ response_type: 'ephemeral', text, replace_original: false });
     await guarded(services.logger, 'rerun', async () => {
+      await services.ackGate.idle();
       const triageId = action.value ?? '';
       if (!(await services.kv.setIfAbsent(keys.rerun(triageId), body.user.id, TTL.rerunWindow))) return;
       const record = await services.triageStore.get(triageId);

@@ -22,6 +22,7 @@ export function helmTriageCommand(services: SlackServices) {
     await ack();
     const tell = (text: string) => respond({ response_type: 'ephemeral', text, replace_original: false });
     await guarded(services.logger, 'command', async () => {
+      await services.ackGate.idle();
       // Slack may deliver the same command twice (and to two replicas): one trigger_id, one answer.
       if (!(await services.kv.setIfAbsent(keys.command(command.trigger_id), '1', TTL.event))) return;
       const opts = parseCommandText(command.text);

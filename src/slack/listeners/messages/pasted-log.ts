@@ -38,6 +38,7 @@ export function pastedLog(services: SlackServices) {
     const ts = msg.ts ?? '';
     const user = msg.user ?? '';
     await guarded(logger, 'pasted-log', async () => {
+      await services.ackGate.idle();
       // Slack retries (possibly to another replica) carry the same event_id.
       const id = eventId(body) ?? `${channel}:${ts}`;
       if (!(await kv.setIfAbsent(keys.event(id), '1', TTL.event))) return;

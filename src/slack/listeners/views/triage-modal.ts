@@ -23,6 +23,7 @@ export function triageModalSubmission(services: SlackServices) {
     const userId = body.user.id;
     const meta = parseModalMetadata(view.private_metadata);
     await guarded(services.logger, 'modal', async () => {
+      await services.ackGate.idle();
       const viewKey = keys.view(view.id, createHash('sha256').update(view.hash ?? raw).digest('base64url').slice(0, 16));
       if (!(await services.kv.setIfAbsent(viewKey, '1', TTL.event))) return;
       const opts = parseCommandText(raw);
