@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { ErrorCode, isHelmTriageError } from '../errors.js';
 import { createContext, type CliContext } from './context.js';
 import { registerDiagnose } from './diagnose.js';
+import { checkExtension } from './diagnose-check.js';
 import type { CliIO } from './io.js';
 import { registerPlaybooks } from './playbooks.js';
 import { registerAgent } from './agent.js';
@@ -21,7 +22,7 @@ export function createProgram(ctx: CliContext): Command {
     .exitOverride()
     .showHelpAfterError('(run helm-triage --help for usage)')
     .configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
-  registerDiagnose(program, ctx);
+  registerDiagnose(program, ctx, [checkExtension()]);
   registerPlaybooks(program, ctx);
   registerServe(program, ctx);
   registerAgent(program, ctx);

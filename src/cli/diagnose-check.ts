@@ -1,0 +1,73 @@
+// `diagnose --check [--context C] [--kubeconfig F]`: verify the text diagnosis read-only against a
+// cluster, in process. Plugs into the diagnose command as a DiagnoseExtension.
+import type { Command } from 'commander';
+import { diagnoseWithChecks, type TriageWithChecks } from '../checks/triage-with-checks.js';
+import { UsageError } from '../errors.js';
+import { createReadOnlyKube, type KubeAccessOptions } from '../kube/config.js';
+import type { ReadOnlyKube } from '../kube/types.js';
+import { loadPlaybooks } from '../playbooks/load.js';
+import { renderText } from '../render/text.js';
+import type { Facts } from '../triage/types.js';
+import { renderChecksText } from './check-text.js';
+import type { CliContext } from './context.js';
+import { diagnosisJson, type DiagnoseCommandOptions, type DiagnoseEnrichment, type DiagnoseExtension } from './diagnose.js';
+
+export const DEFAULT_CHECK_TIMEOUT_SECONDS = 10;
+export const DEFAULT_TRIAGE_DEADLINE_SECONDS = 30;
+
+function seconds(raw: unknown, flag: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > 600) throw new UsageError(`${flag} must be a number of seconds from 1 to 600, got "${String(raw)}"`);
+  return n;
+}
+
+export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => ReadOnlyKube } = {}): DiagnoseExtension {
+  const createKube = deps.createKube ?? createReadOnlyKube;
+  return {
+    configure(command: Command): void {
+      command
+        .option('--check', 'verify the diagnosis against the cluster with read-only checks', false)
+        .option('--context <name>', 'kubeconfig context for --check (default: current context)')
+        .option('--kubeconfig <file>', 'kubeconfig file for --check (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
+        .option('--check-timeout <seconds>', `per-check deadline for --check (default ${DEFAULT_CHECK_TIMEOUT_SECONDS})`);
+    },
+    async enrich(diagnosis, options: DiagnoseCommandOptions, ctx: CliContext): Promise<DiagnoseEnrichment | undefined> {
+      const raw = options.raw;
+      if (raw['check'] !== true) {
+        if (raw['context'] !== undefined || raw['kubeconfig'] !== undefined) throw new UsageError('--context and --kubeconfig only apply with --check');
+        return undefined;
+      }
+      const access: KubeAccessOptions = { env: ctx.io.env };
+      if (typeof raw['kubeconfig'] === 'string') access.kubeconfigPath = raw['kubeconfig'];
+      if (typeof raw['context'] === 'string') access.context = raw['context'];
+      const kube = createKube(access);
+      const perCheck = seconds(raw['checkTimeout'], '--check-timeout', DEFAULT_CHECK_TIMEOUT_SECONDS);
+      const deadline = seconds(ctx.io.env['CHECK_DEADLINE_SECONDS'], 'CHECK_DEADLINE_SECONDS', DEFAULT_TRIAGE_DEADLINE_SECONDS);
+      const overrides: Partial<Facts> = {};
+      if (options.release !== undefined) overrides.release = options.release;
+      if (options.namespace !== undefined) overrides.namespace = options.namespace;
+      // The diagnosis holds the normalized, redacted text: the raw paste never travels further.
+      const result = await diagnoseWithChecks({
+        text: diagnosis.text,
+        playbooks: loadPlaybooks(options.playbooksDir),
+        kube,
+        signal: AbortSignal.timeout(Math.max(deadline, perCheck) * 1000),
+        overrides,
+        perCheckTimeoutMs: perCheck * 1000,
+      });
+      return enrichment(result, ctx);
+    },
+  };
+}
+
+function enrichment(r: TriageWithChecks, ctx: CliContext): DiagnoseEnrichment {
+  const fromRecord = r.source.kind === 'release-record';
+  // When the error came from the release record, that diagnosis replaces the text-only one.
+  const { input: _input, ...replaced } = fromRecord ? diagnosisJson(r.diagnosis) : {};
+  void _input;
+  const color = ctx.io.isTTY && ctx.io.env['NO_COLOR'] === undefined;
+  const text = (fromRecord ? `\n${renderText(r.diagnosis, { color, heading: 'Diagnosis of the error stored in the release' })}` : '')
+    + renderChecksText(r.verdict, r.findings, r.source, { color });
+  return { fields: { ...replaced, findings: r.findings, verdict: r.verdict, source: r.source }, text };
+}
