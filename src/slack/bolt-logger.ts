@@ -10,8 +10,13 @@ export function boltLogger(logger: Logger): BoltLogger {
   let level: LogLevel = LogLevel.WARN;
   const child = logger.child({ component: 'bolt' });
   return {
-    debug: (...msg: unknown[]) => child.debug(line(msg)),
-    info: (...msg: unknown[]) => child.info(line(msg)),
+    // Bolt logs at debug on every request: format only when the level is on.
+    debug: (...msg: unknown[]) => {
+      if (child.isLevelEnabled('debug')) child.debug(line(msg));
+    },
+    info: (...msg: unknown[]) => {
+      if (child.isLevelEnabled('info')) child.info(line(msg));
+    },
     warn: (...msg: unknown[]) => child.warn(line(msg)),
     error: (...msg: unknown[]) => child.error(line(msg)),
     setLevel: (next: LogLevel) => {
