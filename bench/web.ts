@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const CONCURRENCY = 50;
-const REQUESTS = Number(process.env.BENCH_WEB_REQUESTS ?? 6000);
+const REQUESTS = Number(process.env.BENCH_WEB_REQUESTS ?? 10000);
 const MAX_SECONDS = Number(process.env.BENCH_WEB_SECONDS ?? 10);
-const WARMUP = 500;
+const WARMUP = Number(process.env.BENCH_WEB_WARMUP ?? 3000);
 
 interface Ready {
   port: number;
@@ -97,7 +97,7 @@ function line(label: string, r: Result): string {
   return `${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   (${r.count} requests, ${r.errors} errors)`;
 }
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /** Interleaves the targets round by round and keeps each one's median round: on a shared machine a
  *  noisy neighbour then hurts the web server and its floor alike, instead of whichever ran last. */
