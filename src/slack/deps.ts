@@ -25,6 +25,7 @@ export interface SlackAppDeps {
   botUserId?: string;
   /** Web API client tuning (tests: retryConfig, timeout). slackApiUrl comes from SLACK_API_URL. */
   clientOptions?: Omit<webApi.WebClientOptions, 'slackApiUrl' | 'logger'>;
+  /** Where the feedback counter lives; defaults to the process registry /metrics serves. */
   metricsRegistry?: Registry;
   fetch?: FetchLike;
   /** Largest file snippet downloaded for diagnosis. */

@@ -1,4 +1,5 @@
-import { Counter, register as defaultRegistry, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
+import { metrics } from '../metrics.js';
 
 export type FeedbackKind = 'helpful' | 'wrong';
 
@@ -9,7 +10,8 @@ export interface FeedbackMetrics {
 const NAME = 'helm_triage_slack_feedback_total';
 
 /** One counter per registry; several app instances (tests, replicas in one process) share it. */
-export function feedbackMetrics(registry: Registry = defaultRegistry): FeedbackMetrics {
+/** Defaults to the process registry that /metrics serves (src/metrics.ts). */
+export function feedbackMetrics(registry: Registry = metrics.registry): FeedbackMetrics {
   const existing = registry.getSingleMetric(NAME);
   const counter = existing instanceof Counter
     ? existing
