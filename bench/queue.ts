@@ -1,28 +1,53 @@
 // Queue benchmark: 1,000 check jobs through the real BullMQ path (dispatcher → Redis → 2 agents →
 // results queue → consumer → reporter) against the local Kubernetes API server with 20 ms injected
-// latency per request, running the real checks of the load-balancer-class incident.
+// latency per request, running the real checks of a scenario's playbook (test/scenarios/*.yaml).
 // Prints throughput, p50/p99 end-to-end latency (submit → report) and the ratio of p50 to the
 // critical-path lower bound (sequential API round trips × 20 ms, measured without the queue).
 //
 //   npx tsx bench/queue.ts            (or through bench/run.ts)
-//   BENCH_JOBS, BENCH_RATE (jobs/s offered), BENCH_CONCURRENCY (per agent) tune it.
+//   BENCH_SCENARIO (default missing-crd-confirmed), BENCH_JOBS, BENCH_RATE (jobs/s offered),
+//   BENCH_CONCURRENCY (per agent), BENCH_LOG (pino level) tune it.
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 import { runChecks } from '../src/checks/run.js';
 import { createLogger } from '../src/log.js';
 import type { ReadOnlyKube } from '../src/kube/types.js';
+import { loadPlaybooks } from '../src/playbooks/load.js';
 import { startAgent } from '../src/queue/agent.js';
 import { BullMqDispatcher } from '../src/queue/dispatcher.js';
 import { startResultConsumer } from '../src/queue/result-consumer.js';
-import type { CheckJob, CheckResult, ResultReporter } from '../src/queue/types.js';
+import { factsSchema, type CheckJob, type CheckResult, type ResultReporter } from '../src/queue/types.js';
 import { RedisKeyValueStore } from '../src/store/redis-kv.js';
 import { kubeFor, startKubeApiServer } from '../test/support/kube-api-server.js';
 import { startTestRedis } from '../test/support/redis.js';
 import { loadScenario } from '../test/support/scenario.js';
 
 const LATENCY_MS = 20;
-const CHECKS = ['service-load-balancer-class', 'aws-lbc-webhook-operations', 'aws-lbc-version'];
-const FACTS: CheckJob['facts'] = { release: 'web', namespace: 'storefront', revision: 1, resource: { kind: 'Service', name: 'web' } };
+const DEFAULT_SCENARIO = 'missing-crd-confirmed';
+/** A latency so large that client and server overhead vanish beside it: best time / this = sequential depth. */
+const PROBE_LATENCY_MS = 200;
+
+interface BenchCase {
+  scenario: string;
+  playbook: string;
+  facts: CheckJob['facts'];
+  checks: string[];
+}
+
+/** The scenario's own `triage` block (playbook and facts) and the checks its playbook names. */
+function benchCase(name: string): BenchCase {
+  const file = join(import.meta.dirname, '..', 'test', 'scenarios', `${name}.yaml`);
+  const triage = triageBlock.parse((parseYaml(readFileSync(file, 'utf8')) as { triage?: unknown }).triage);
+  const playbook = loadPlaybooks().get(triage.playbook);
+  if (!playbook) throw new Error(`scenario ${name}: playbook ${triage.playbook} not found`);
+  return { scenario: file, playbook: playbook.id, facts: triage.facts, checks: playbook.checks };
+}
+
+const triageBlock = z.object({ playbook: z.string(), facts: factsSchema });
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -30,15 +55,25 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[i] ?? Number.NaN;
 }
 
-/** The checks run straight against the API server, no queue: its best time is the critical path. */
-async function criticalPath(kube: ReadOnlyKube): Promise<{ bestMs: number; roundTrips: number }> {
+/** Best time of the checks run straight against an API server, no queue. */
+async function bestDirect(c: BenchCase, kube: ReadOnlyKube, runs: number): Promise<number> {
   let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 15; i++) {
+  for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    await runChecks({ checks: CHECKS, facts: FACTS, kube, signal: AbortSignal.timeout(10_000) });
+    await runChecks({ checks: c.checks, facts: c.facts, kube, signal: AbortSignal.timeout(30_000) });
     best = Math.min(best, performance.now() - t);
   }
-  return { bestMs: best, roundTrips: Math.max(1, Math.floor(best / LATENCY_MS)) };
+  return best;
+}
+
+/** Sequential API round trips on the checks' critical path, measured where overhead is negligible. */
+async function roundTrips(c: BenchCase): Promise<number> {
+  const probe = await startKubeApiServer({ ...loadScenario(c.scenario), latencyMs: PROBE_LATENCY_MS });
+  try {
+    return Math.max(1, Math.round((await bestDirect(c, kubeFor(probe), 3)) / PROBE_LATENCY_MS));
+  } finally {
+    await probe.close();
+  }
 }
 
 class TimingReporter implements ResultReporter {
@@ -64,8 +99,9 @@ export async function run(): Promise<void> {
   const jobs = Number(process.env.BENCH_JOBS ?? 1000);
   const rate = Number(process.env.BENCH_RATE ?? 300);
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
-  const scenario = loadScenario(join(import.meta.dirname, '..', 'test', 'scenarios', 'lbc-class-confirmed.yaml'));
-  const server = await startKubeApiServer({ ...scenario, latencyMs: LATENCY_MS });
+  const c = benchCase(process.env.BENCH_SCENARIO ?? DEFAULT_SCENARIO);
+  const depth = await roundTrips(c);
+  const server = await startKubeApiServer({ ...loadScenario(c.scenario), latencyMs: LATENCY_MS });
   const redis = await startTestRedis();
   const prefix = `bench-${process.pid}`;
   const kvRedis = new Redis(redis.url);
@@ -77,11 +113,12 @@ export async function run(): Promise<void> {
   );
   try {
     await Promise.all([consumer.ready(), ...agents.map((a) => a.ready())]);
-    const cp = await criticalPath(kubeFor(server));
-    const lowerBound = cp.roundTrips * LATENCY_MS;
+    const direct = await bestDirect(c, kubeFor(server), 10);
+    const lowerBound = depth * LATENCY_MS;
 
     const submittedAt = new Map<string, number>();
     const interval = 1000 / rate;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const submits: Array<Promise<void>> = [];
     for (let i = 0; i < jobs; i++) {
@@ -91,7 +128,7 @@ export async function run(): Promise<void> {
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       const now = Date.now();
       const job: CheckJob = {
-        v: 1, text: `bench request ${i}`, facts: FACTS, playbook: 'immutable-load-balancer-class', checks: CHECKS, cluster: 'bench',
+        v: 1, text: `bench request ${i}`, facts: c.facts, playbook: c.playbook, checks: c.checks, cluster: 'bench',
         requester: { kind: 'api', correlationId: `bench-${i}` }, deadline: now + 30_000, createdAt: now, confidence: 0.9, rootCause: null,
       };
       const started = performance.now();
@@ -103,15 +140,18 @@ export async function run(): Promise<void> {
     await Promise.all(submits);
     await reporter.all(120_000);
     const elapsedS = (Math.max(...reporter.doneAt.values()) - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuPerJobMs = (cpu.user + cpu.system) / 1000 / jobs;
     const latencies = [...submittedAt].map(([id, at]) => (reporter.doneAt.get(id) ?? Number.NaN) - at).sort((a, b) => a - b);
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
     const outcomes = [...reporter.outcomes].map(([k, v]) => `${k}=${v}`).join(' ');
-    console.log(`queue: ${jobs} jobs, 2 agents × concurrency ${concurrency}, offered ${rate} jobs/s, API latency ${LATENCY_MS} ms, checks ${CHECKS.join(',')}`);
-    console.log(`queue: critical path ${cp.bestMs.toFixed(1)} ms direct = ${cp.roundTrips} sequential round trips → lower bound ${lowerBound} ms`);
+    console.log(`queue: ${jobs} jobs, 2 agents × concurrency ${concurrency}, offered ${rate} jobs/s, API latency ${LATENCY_MS} ms, playbook ${c.playbook} (checks ${c.checks.join(', ')})`);
+    console.log(`queue: critical path ${depth} sequential API round trips → lower bound ${lowerBound} ms (the checks alone, no queue: best ${direct.toFixed(1)} ms)`);
     console.log(`queue: throughput ${(jobs / elapsedS).toFixed(0)} jobs/s (${elapsedS.toFixed(2)} s; target ≥ 200)`);
     console.log(`queue: end-to-end latency p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; p50 / lower bound = ${(p50 / lowerBound).toFixed(2)} (target ≤ 1.3)`);
     console.log(`queue: outcomes ${outcomes}; API requests ${server.requestCount}; writes attempted ${server.writeAttempts.length}`);
+    console.log(`queue: CPU ${cpuPerJobMs.toFixed(2)} ms per job in this process (bot + 2 agents + API server; redis-server apart); load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`);
   } finally {
     await dispatcher.close();
     await Promise.all(agents.map((a) => a.close()));
