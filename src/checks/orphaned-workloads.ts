@@ -47,6 +47,17 @@ async function uidsOf(kube: ReadOnlyKube, apiVersion: string, kind: string, name
   return uids;
 }
 
+/** Only what classifyObject and the examples read. */
+function slim(obj: KubeObject): KubeObject {
+  const m = obj.metadata ?? {};
+  const labels: Record<string, string> = {};
+  for (const key of ['app.kubernetes.io/instance', 'release']) {
+    const v = m.labels?.[key];
+    if (v !== undefined) labels[key] = v;
+  }
+  return { metadata: { name: m.name, namespace: m.namespace, labels, ownerReferences: m.ownerReferences ?? [] } };
+}
+
 function tally(): Tally {
   return { scanned: 0, orphans: 0, labelled: 0, examples: [] };
 }
@@ -77,15 +88,32 @@ export const orphanedWorkloads = defineCheck<Gathered>({
     ]);
     const labelRelease = installed ? null : release;
     const replicaSets = tally();
+    const pods = tally();
     const rsUids = new Set<string>();
     const rsOwners: OwnerUids = new Map([['Deployment', deployments]]);
-    for await (const rs of kube.list('apps/v1', 'ReplicaSet', { ...(namespace ? { namespace } : {}), metadataOnly: true, signal })) {
-      if (rs.metadata?.uid) rsUids.add(rs.metadata.uid);
-      count(replicaSets, rs, rsOwners, labelRelease, 'ReplicaSet');
-    }
     const podOwners: OwnerUids = new Map([['ReplicaSet', rsUids], ['StatefulSet', statefulSets], ['DaemonSet', daemonSets], ['Job', jobs]]);
-    const pods = tally();
-    for await (const pod of kube.list('v1', 'Pod', { ...(namespace ? { namespace } : {}), metadataOnly: true, signal })) count(pods, pod, podOwners, labelRelease, 'Pod');
+    const scope = { ...(namespace ? { namespace } : {}), metadataOnly: true, signal };
+    // ReplicaSets and Pods stream side by side; a Pod whose ReplicaSet has not been listed yet waits
+    // (as a few fields) until both lists are done.
+    const deferred: KubeObject[] = [];
+    let replicaSetsDone = false;
+    await Promise.all([
+      (async () => {
+        for await (const rs of kube.list('apps/v1', 'ReplicaSet', scope)) {
+          if (rs.metadata?.uid) rsUids.add(rs.metadata.uid);
+          count(replicaSets, rs, rsOwners, labelRelease, 'ReplicaSet');
+        }
+        replicaSetsDone = true;
+      })(),
+      (async () => {
+        for await (const pod of kube.list('v1', 'Pod', scope)) {
+          const waiting = !replicaSetsDone && (pod.metadata?.ownerReferences ?? []).some((r) => r.kind === 'ReplicaSet' && !rsUids.has(r.uid));
+          if (waiting) deferred.push(slim(pod));
+          else count(pods, pod, podOwners, labelRelease, 'Pod');
+        }
+      })(),
+    ]);
+    for (const pod of deferred) count(pods, pod, podOwners, labelRelease, 'Pod');
     return { scope: namespace ? `namespace ${namespace}` : 'all namespaces', release, releaseInstalled: installed, replicaSets, pods };
   },
   judge(g) {
