@@ -1,6 +1,6 @@
 // The only way this codebase talks to a cluster: HTTP GET through client-node's configuration
 // (auth, TLS, proxies from the kubeconfig). There is deliberately no method that takes a verb.
-import { HttpMethod, type Configuration, type KubeConfig } from '@kubernetes/client-node';
+import { HttpMethod, type Configuration, type KubeConfig, type RequestContext } from '@kubernetes/client-node';
 import { KubeAbortedError, KubeApiError, KubeTimeoutError, KubeUnauthorizedError, KubeUnreachableError } from './errors.js';
 
 export interface GetResult {
@@ -30,6 +30,12 @@ export interface KubeTransport {
  * generated APIs get (auth methods, User-Agent middleware, base server).
  */
 export class GetOnlyApi {
+  // client-node builds a new TLS dispatcher for every request, so no connection is ever reused and
+  // each request leaves an idle socket behind. Reuse one for a while; re-read it so rotated
+  // certificates are picked up. Auth headers are still applied on every request.
+  private dispatcher: { value: ReturnType<RequestContext['getDispatcher']>; until: number } | undefined;
+  static readonly DISPATCHER_TTL_MS = 5 * 60_000;
+
   constructor(private readonly configuration: Configuration) {}
 
   async send(path: string, query: Record<string, string | undefined>, accept: string, signal: AbortSignal): Promise<{ status: number; text: string }> {
@@ -37,6 +43,12 @@ export class GetOnlyApi {
     for (const [k, v] of Object.entries(query)) if (v !== undefined) ctx.setQueryParam(k, v);
     ctx.setHeaderParam('Accept', accept);
     await this.configuration.authMethods.default?.applySecurityAuthentication(ctx);
+    const now = Date.now();
+    if (this.dispatcher && this.dispatcher.until > now) {
+      if (this.dispatcher.value) ctx.setDispatcher(this.dispatcher.value);
+    } else {
+      this.dispatcher = { value: ctx.getDispatcher(), until: now + GetOnlyApi.DISPATCHER_TTL_MS };
+    }
     ctx.setSignal(signal);
     let prepared = ctx;
     for (const m of this.configuration.middleware) prepared = await m.pre(prepared).toPromise();

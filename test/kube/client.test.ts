@@ -104,6 +104,14 @@ describe('KubeClient against the local API server (opens a port)', () => {
     expect(await q(undefined, 'metadata.name!=a', 'shop')).toEqual(['b', 'c']);
   });
 
+  it('reuses one keep-alive connection across requests', async () => {
+    const kube = await setup({ objects: [svc('web')] });
+    for (let i = 0; i < 10; i++) await kube.get('v1', 'Service', 'web', 'shop');
+    expect(server?.requestCount).toBe(10);
+    // client-node alone would open one connection per request.
+    expect(server?.connectionCount).toBeLessThanOrEqual(2);
+  });
+
   it('reads the server version', async () => {
     const kube = await setup({ version: { major: '1', minor: '21', gitVersion: 'v1.21.14-eks-1' } });
     expect(await kube.version()).toEqual({ major: '1', minor: '21', gitVersion: 'v1.21.14-eks-1' });

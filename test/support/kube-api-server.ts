@@ -30,6 +30,8 @@ export interface KubeApiServer {
   /** Request counts by path (query excluded). */
   readonly requestsByPath: ReadonlyMap<string, number>;
   readonly requests: readonly RecordedRequest[];
+  /** TCP connections accepted (keep-alive reuse shows as fewer connections than requests). */
+  readonly connectionCount: number;
   /** Non-GET requests: must stay empty. */
   readonly writeAttempts: readonly RecordedRequest[];
   /** Adds or replaces an object (tests changing the cluster between calls). */
@@ -155,6 +157,7 @@ class LocalKubeApi implements KubeApiServer {
   port = 0;
   readonly token: string;
   requestCount = 0;
+  connectionCount = 0;
   readonly requestsByPath = new Map<string, number>();
   readonly requests: RecordedRequest[] = [];
   readonly writeAttempts: RecordedRequest[] = [];
@@ -181,6 +184,7 @@ class LocalKubeApi implements KubeApiServer {
     };
     this.scheme = options.tls ? 'https' : 'http';
     this.server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
+    this.server.on(options.tls ? 'secureConnection' : 'connection', () => this.connectionCount++);
   }
 
   async listen(): Promise<void> {
@@ -248,6 +252,7 @@ class LocalKubeApi implements KubeApiServer {
 
   resetCounts(): void {
     this.requestCount = 0;
+    this.connectionCount = 0;
     this.requestsByPath.clear();
     this.requests.length = 0;
   }
