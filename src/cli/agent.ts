@@ -1,13 +1,14 @@
 // `helm-triage agent --cluster NAME`: the in-cluster worker. It holds a Redis connection and
 // read-only cluster credentials only (no Slack token), answers the cluster's check jobs, and on
 // SIGTERM stops taking jobs, lets in-flight ones finish (each is bounded by its deadline) and exits.
+import { createServer, type Server } from 'node:http';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { UsageError } from '../errors.js';
 import { createReadOnlyKube } from '../kube/config.js';
 import type { ReadOnlyKube } from '../kube/types.js';
 import { createLogger, type Logger } from '../log.js';
-import { collectProcessMetrics } from '../metrics.js';
+import { collectProcessMetrics, metrics } from '../metrics.js';
 import { loadPlaybooks } from '../playbooks/load.js';
 import { startAgent, type Agent } from '../queue/agent.js';
 import { DEFAULT_PREFIX } from '../queue/names.js';
@@ -19,6 +20,7 @@ export interface AgentCommandOptions {
   context?: string;
   concurrency?: string;
   queuePrefix?: string;
+  metricsPort?: string;
 }
 
 export interface AgentCommandDeps {
@@ -50,6 +52,27 @@ function parseConcurrency(raw: string | undefined, fallback: number): number {
   return n;
 }
 
+/** /metrics (Prometheus text) and /healthz for the agent; it has no other HTTP surface. */
+async function serveMetrics(port: number, host: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => { res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text); },
+        () => { res.writeHead(500).end('metrics unavailable\n'); },
+      );
+    } else if (req.method === 'GET' && req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
+}
+
 export async function runAgentCommand(options: AgentCommandOptions, deps: AgentCommandDeps = {}): Promise<void> {
   const config = loadConfig(deps.env ?? process.env);
   if (!config.REDIS_URL) {
@@ -69,6 +92,12 @@ export async function runAgentCommand(options: AgentCommandOptions, deps: AgentC
   });
   const playbooks = loadPlaybooks(config.PLAYBOOKS_DIR);
   collectProcessMetrics();
+  let metricsServer: Server | undefined;
+  if (options.metricsPort !== undefined) {
+    const port = Number(options.metricsPort);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--metrics-port must be a port number (got "${options.metricsPort}")`);
+    metricsServer = await serveMetrics(port, config.HOST);
+  }
 
   const agent = startAgent({
     redisUrl: config.REDIS_URL,
@@ -86,6 +115,7 @@ export async function runAgentCommand(options: AgentCommandOptions, deps: AgentC
   const signal = await shutdown;
   logger.info({ signal }, 'agent shutting down');
   await agent.close();
+  if (metricsServer) await new Promise((resolve) => metricsServer?.close(resolve));
 }
 
 export function registerAgent(program: Command, _ctx?: CliContext, deps: AgentCommandDeps = {}): void {
@@ -96,6 +126,7 @@ export function registerAgent(program: Command, _ctx?: CliContext, deps: AgentCo
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account)')
     .option('--context <name>', 'kubeconfig context (default: $KUBE_CONTEXT or the current context)')
     .option('--concurrency <n>', 'check jobs run at once (default: $AGENT_CONCURRENCY or 8)')
+    .option('--metrics-port <port>', 'serve /metrics and /healthz on this port (default: off)')
     .option('--queue-prefix <prefix>', `BullMQ key prefix; "{helm-triage}" for Redis Cluster (default: ${DEFAULT_PREFIX})`)
     .action(async (options: AgentCommandOptions) => {
       await runAgentCommand(options, deps);

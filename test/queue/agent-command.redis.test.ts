@@ -9,7 +9,7 @@ import { BullMqDispatcher } from '../../src/queue/dispatcher.js';
 import { startResultConsumer } from '../../src/queue/result-consumer.js';
 import { RedisKeyValueStore } from '../../src/store/redis-kv.js';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer } from '../support/kube-api-server.js';
-import { startTestRedis, type TestRedis } from '../support/redis.js';
+import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { RecordingReporter, cleanupPrefix, makeJob, uniquePrefix } from './support.js';
 
 describe('helm-triage agent command (real Redis, local Kubernetes API server on a port)', () => {
@@ -31,12 +31,16 @@ describe('helm-triage agent command (real Redis, local Kubernetes API server on 
     let ready = false;
     const program = new Command().exitOverride();
     registerAgent(program, undefined, {
-      env: { REDIS_URL: redis.url, CLUSTER_NAME: 'ignored-by-flag' },
+      env: { REDIS_URL: redis.url, CLUSTER_NAME: 'ignored-by-flag', HOST: '127.0.0.1' },
       waitForShutdown: () => shutdown,
       logger: pino({ level: 'silent' }),
       onReady: () => { ready = true; },
     });
-    const running = program.parseAsync(['node', 'helm-triage', 'agent', '--cluster', 'lab', '--kubeconfig', writeKubeconfig(kube), '--concurrency', '2', '--queue-prefix', prefix]);
+    const metricsPort = await freePort();
+    const running = program.parseAsync([
+      'node', 'helm-triage', 'agent', '--cluster', 'lab', '--kubeconfig', writeKubeconfig(kube), '--concurrency', '2', '--queue-prefix', prefix,
+      '--metrics-port', String(metricsPort),
+    ]);
 
     const reporter = new RecordingReporter();
     const kvRedis = new Redis(redis.url);
@@ -50,6 +54,9 @@ describe('helm-triage agent command (real Redis, local Kubernetes API server on 
       expect(report?.result.outcome).toBe('ok');
       expect(report?.result.findings).toEqual([expect.objectContaining({ check: 'server-version', status: 'confirmed' })]);
       expect(kube.writeAttempts).toHaveLength(0);
+      const scraped = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      expect(scraped).toMatch(/helm_triage_check_outcomes_total\{cluster="lab",outcome="ok"\} [1-9]/);
+      expect(scraped).toContain('helm_triage_check_job_duration_seconds_bucket');
       stop('SIGTERM');
       await running;
     } finally {
