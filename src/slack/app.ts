@@ -82,6 +82,10 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
   const now = deps.clock ?? Date.now;
   const bLogger = boltLogger(logger);
   const clientOptions: webApi.WebClientOptions = {
+    // web-api's default retries for ~30 min; a reply that late is useless, so give up within about a minute
+    // (429s still wait out Retry-After) and never let one call hang.
+    retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 15_000, randomize: true },
+    timeout: 15_000,
     ...deps.clientOptions,
     logger: bLogger,
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
