@@ -23,6 +23,8 @@ export interface TriageRecord {
 export interface TriageStore {
   create(input: Omit<TriageRecord, 'id' | 'createdAt' | 'expiresAt'>): Promise<TriageRecord>;
   get(id: string): Promise<TriageRecord | null>;
+  /** The stored JSON as is, when the store keeps JSON: lets /t/:id reuse a rendering while the record is unchanged. */
+  getRaw?(id: string): Promise<string | null>;
   update(id: string, patch: Partial<Omit<TriageRecord, 'id' | 'createdAt' | 'expiresAt'>>): Promise<TriageRecord | null>;
 }
 
@@ -49,9 +51,13 @@ export class KeyValueTriageStore implements TriageStore {
   }
 
   async get(id: string): Promise<TriageRecord | null> {
-    if (!ID_FORMAT.test(id)) return null;
-    const raw = await this.kv.get(`triage:${id}`);
+    const raw = await this.getRaw(id);
     return raw === null ? null : (JSON.parse(raw) as TriageRecord);
+  }
+
+  async getRaw(id: string): Promise<string | null> {
+    if (!ID_FORMAT.test(id)) return null;
+    return this.kv.get(`triage:${id}`);
   }
 
   async update(id: string, patch: Partial<Omit<TriageRecord, 'id' | 'createdAt' | 'expiresAt'>>): Promise<TriageRecord | null> {

@@ -192,6 +192,21 @@ describe('GET /t/:id', () => {
     expect(body).toContain('href="/runbooks/widget-port-immutable?release=shop&amp;namespace=store"');
   });
 
+  it('shows the update once checks finish (a cached rendering never goes stale)', async () => {
+    const { server, store } = harness();
+    const record = await store.create({ source: 'slack', diagnosis: fixtureDiagnosis('Error: x') });
+    const before = await server.app.inject({ url: `/t/${record.id}` });
+    expect(before.body).toContain('text-only');
+    expect((await server.app.inject({ url: `/t/${record.id}` })).body).toBe(before.body);
+    await store.update(record.id, {
+      verdict: { playbook: 'widget-port-immutable', status: 'refuted', confidence: 0.2, summary: 'The live Service has no port names', rootCause: null },
+      checks: { outcome: 'ok', completedAt: record.createdAt + 1000 },
+    });
+    const after = await server.app.inject({ url: `/t/${record.id}` });
+    expect(after.body).toContain('The live Service has no port names');
+    expect(after.body).toContain('>refuted<');
+  });
+
   it('answers JSON with the stored record', async () => {
     const { server, store } = harness();
     const record = await store.create({ source: 'cli', diagnosis: fixtureDiagnosis('Error: x') });
