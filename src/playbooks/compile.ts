@@ -8,8 +8,8 @@ export interface CompiledSignal {
   source: string;
   weight: number;
   regex: RegExp;
-  /** Lowercase literal every match must contain; lets the matcher skip texts and lines cheaply. */
-  literal: string | undefined;
+  /** Lowercase literals, one of which every match contains; lets the matcher visit only candidate lines. */
+  literals: string[] | undefined;
 }
 
 export interface CompiledPlaybook {
@@ -33,52 +33,135 @@ export function vetPattern(source: string): string | undefined {
   return undefined;
 }
 
-const SPECIAL = new Set(['.', '*', '+', '?', '(', ')', '[', ']', '{', '}', '|', '^', '$', '\\']);
+/** Unbounded repetition is capped at this many characters so a hit-rich line costs O(hits × cap), not O(line²). */
+export const REPEAT_CAP = 512;
 
-/**
- * The longest literal run that every match must contain, lowercased. Conservative: a top-level `|`
- * means no literal; groups, classes and quantified characters end a run.
- */
-export function requiredLiteral(source: string): string | undefined {
-  let depth = 0;
+/** Rewrites unescaped `*` and `+` (outside character classes) to `{0,REPEAT_CAP}` / `{1,REPEAT_CAP}`. */
+export function boundRepetition(source: string): string {
+  let out = '';
   let inClass = false;
-  let best = '';
-  let run = '';
-  const flush = (): void => { if (run.length > best.length) best = run; run = ''; };
   for (let i = 0; i < source.length; i++) {
     const c = source[i] ?? '';
-    if (inClass) {
-      if (c === '\\') i++;
-      else if (c === ']') inClass = false;
-      continue;
+    if (c === '\\') { out += c + (source[i + 1] ?? ''); i++; continue; }
+    if (inClass) { if (c === ']') inClass = false; out += c; continue; }
+    if (c === '[') { inClass = true; out += c; continue; }
+    if (c === '*') { out += `{0,${REPEAT_CAP}}`; continue; }
+    if (c === '+' && i > 0) { out += `{1,${REPEAT_CAP}}`; continue; }
+    if (c === '{') {
+      const m = /^\{(\d+),\}/.exec(source.slice(i, i + 12));
+      if (m) { out += `{${m[1]},${Math.max(REPEAT_CAP, Number(m[1]))}}`; i += m[0].length - 1; continue; }
     }
-    if (c === '\\') {
-      const n = source[i + 1] ?? '';
-      i++;
-      if (depth === 0 && /[.\-/"'\s:=@#%&,;<>!~`{}[\]()|*+?^$]/.test(n) && n !== ' ' && !/\s/.test(n)) {
-        if (isQuantified(source, i + 1)) { flush(); continue; }
-        run += n;
-      } else flush();
-      continue;
-    }
-    if (c === '[') { flush(); inClass = true; continue; }
-    if (c === '(') { flush(); depth++; continue; }
-    if (c === ')') { flush(); depth--; continue; }
-    if (c === '|') { if (depth === 0) return undefined; continue; }
-    if (c === '{') { const close = source.indexOf('}', i); flush(); if (close > i) i = close; continue; }
-    if (depth > 0) continue;
-    if (SPECIAL.has(c)) { flush(); continue; }
-    if (isQuantified(source, i + 1)) { flush(); continue; }
-    run += c;
+    out += c;
   }
-  flush();
-  const lit = best.toLowerCase();
-  return lit.length >= 3 ? lit : undefined;
+  return out;
 }
 
-function isQuantified(source: string, next: number): boolean {
-  const q = source[next];
-  return q === '*' || q === '?' || q === '{' || q === '+';
+type Node = { kind: 'lit'; ch: string; breakAfter: boolean } | { kind: 'other' } | { kind: 'group'; alts: Node[][] };
+
+const PLAIN_ESCAPES = new Set([...'.-/"\'\\:=@#%&,;<>!~`{}[]()|*+?^$ '.split('')]);
+
+/** A tiny regex reader: just enough structure to find literals every match must contain. */
+function parseSequence(src: string, pos: { i: number }, depth: number): Node[][] {
+  const alts: Node[][] = [[]];
+  const cur = (): Node[] => alts[alts.length - 1] ?? [];
+  while (pos.i < src.length) {
+    const c = src[pos.i] ?? '';
+    if (c === ')' && depth > 0) { pos.i++; break; }
+    if (c === '|') { alts.push([]); pos.i++; continue; }
+    let node: Node;
+    if (c === '\\') {
+      const n = src[pos.i + 1] ?? '';
+      pos.i += 2;
+      node = PLAIN_ESCAPES.has(n) ? { kind: 'lit', ch: n, breakAfter: false } : { kind: 'other' };
+      if (n === 'u') pos.i += 4;
+      else if (n === 'x') pos.i += 2;
+    } else if (c === '[') {
+      pos.i++;
+      while (pos.i < src.length && src[pos.i] !== ']') pos.i += src[pos.i] === '\\' ? 2 : 1;
+      pos.i++;
+      node = { kind: 'other' };
+    } else if (c === '(') {
+      pos.i++;
+      let look = false;
+      if (src[pos.i] === '?') {
+        const kind = src[pos.i + 1];
+        if (kind === ':') pos.i += 2;
+        else if (kind === '=' || kind === '!') { pos.i += 2; look = true; }
+        else if (kind === '<') { const close = src.indexOf('>', pos.i); pos.i = close < 0 ? src.length : close + 1; }
+      }
+      const inner = parseSequence(src, pos, depth + 1);
+      node = look ? { kind: 'other' } : { kind: 'group', alts: inner };
+    } else if (c === '.' || c === '^' || c === '$') {
+      pos.i++;
+      node = { kind: 'other' };
+    } else {
+      pos.i++;
+      node = { kind: 'lit', ch: c, breakAfter: false };
+    }
+    // Quantifier?
+    const q = src[pos.i];
+    if (q === '*' || q === '?' || q === '+' || q === '{') {
+      let optional = q === '*' || q === '?';
+      if (q === '{') {
+        const m = /^\{(\d*)(,\d*)?\}/.exec(src.slice(pos.i, pos.i + 16));
+        if (m) { optional = (m[1] ?? '') === '' || Number(m[1]) === 0; pos.i += m[0].length; } else pos.i++;
+      } else pos.i++;
+      if (src[pos.i] === '?') pos.i++; // lazy
+      if (optional) node = { kind: 'other' };
+      else if (node.kind === 'lit') node = { kind: 'lit', ch: node.ch, breakAfter: true };
+    }
+    cur().push(node);
+  }
+  return alts;
+}
+
+function requiredOfSequence(seq: Node[]): string[] | undefined {
+  const candidates: string[][] = [];
+  let run = '';
+  const flush = (): void => { if (run.length >= 3) candidates.push([run]); run = ''; };
+  for (const node of seq) {
+    if (node.kind === 'lit') {
+      run += node.ch;
+      if (node.breakAfter) flush();
+    } else {
+      flush();
+      if (node.kind === 'group') {
+        const set = requiredOfAlternatives(node.alts);
+        if (set !== undefined) candidates.push(set);
+      }
+    }
+  }
+  flush();
+  let best: string[] | undefined;
+  let bestScore = -Infinity;
+  for (const set of candidates) {
+    const score = Math.min(...set.map((s) => s.length)) * 10 - set.length;
+    if (score > bestScore) { best = set; bestScore = score; }
+  }
+  return best;
+}
+
+function requiredOfAlternatives(alts: Node[][]): string[] | undefined {
+  const out: string[] = [];
+  for (const alt of alts) {
+    const set = requiredOfSequence(alt);
+    if (set === undefined) return undefined;
+    for (const s of set) if (!out.includes(s)) out.push(s);
+  }
+  return out;
+}
+
+/**
+ * Lowercase literals such that every match contains at least one of them (undefined when none is certain).
+ * Lets the matcher find candidate lines with indexOf instead of running the regex on every line.
+ */
+export function requiredLiterals(source: string): string[] | undefined {
+  try {
+    const set = requiredOfAlternatives(parseSequence(source, { i: 0 }, 0));
+    return set?.map((s) => s.toLowerCase());
+  } catch {
+    return undefined;
+  }
 }
 
 export function compileSignal(signal: Signal): CompiledSignal {
@@ -86,8 +169,8 @@ export function compileSignal(signal: Signal): CompiledSignal {
     id: signal.id ?? signal.pattern,
     source: signal.pattern,
     weight: signal.weight,
-    regex: new RegExp(signal.pattern, 'i'),
-    literal: requiredLiteral(signal.pattern),
+    regex: new RegExp(boundRepetition(signal.pattern), 'i'),
+    literals: requiredLiterals(signal.pattern),
   };
 }
 

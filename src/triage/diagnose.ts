@@ -2,9 +2,10 @@
 import type { PlaybookSet } from '../playbooks/load.js';
 import type { Playbook } from '../playbooks/schema.js';
 import { renderTemplate } from '../playbooks/render.js';
-import { extractFacts } from './facts.js';
+import { extractFacts, factLiterals } from './facts.js';
 import { DEFAULT_MIN_CONFIDENCE, MAX_MATCHES } from './limits.js';
-import { matchPlaybooks, prepareText, round, type ScoredMatch } from './match.js';
+import { LiteralScanner, indexLines } from './lines.js';
+import { matchPlaybooks, round, type ScoredMatch } from './match.js';
 import { byteLength, normalize } from './normalize.js';
 import { redact } from './redact.js';
 import type { Diagnosis, Facts, InputInfo, Match, RenderedCommand } from './types.js';
@@ -56,12 +57,14 @@ function diagnoseUnsafe(raw: string, set: PlaybookSet, options: DiagnoseOptions)
     notes.push(normalized.truncation);
   }
   if (redacted.count > 0) notes.push(`${redacted.count} secret${redacted.count === 1 ? '' : 's'} redacted before diagnosis`);
-  const facts: Facts = { ...extractFacts(text), ...definedOnly(options.overrides ?? {}) };
+  const index = indexLines(text);
+  const scanned = scannerFor(set).scan(index);
+  const facts: Facts = { ...extractFacts(text, index, scanned), ...definedOnly(options.overrides ?? {}) };
   if (text.trim() === '') {
     notes.push('the input is empty: paste the failed helm command and the error it printed');
     return emptyDiagnosis(input, notes, text, facts);
   }
-  const scored = matchPlaybooks(set.compiled, prepareText(text));
+  const scored = matchPlaybooks(set.compiled, index, scanned);
   const threshold = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const primary = choosePrimary(scored, threshold);
   const matches: Match[] = scored.slice(0, MAX_MATCHES).map((m) => publicMatch(m, primary));
@@ -94,6 +97,18 @@ function diagnoseUnsafe(raw: string, set: PlaybookSet, options: DiagnoseOptions)
     input,
     text,
   };
+}
+
+// One scanner per playbook set: its regex of every literal is built once, not per paste.
+const scanners = new WeakMap<object, LiteralScanner>();
+function scannerFor(set: PlaybookSet): LiteralScanner {
+  let scanner = scanners.get(set.compiled);
+  if (scanner === undefined) {
+    const literals = set.compiled.flatMap((c) => c.signals.flatMap((s) => s.literals ?? []));
+    scanner = new LiteralScanner([...literals, ...factLiterals()]);
+    scanners.set(set.compiled, scanner);
+  }
+  return scanner;
 }
 
 /** The strongest non-noise match above the threshold; noise is primary only when nothing else is. */

@@ -1,7 +1,8 @@
 // Pure: pull the facts commands need (release, namespace, resource, field, webhook …) out of normalized,
 // redacted text. Explicit helm command lines win over what messages imply; the first sighting wins otherwise.
 import type { Facts, HelmVerb, ResourceRef } from './types.js';
-import { MATCH_LINE_CAP } from './normalize.js';
+import { requiredLiterals } from '../playbooks/compile.js';
+import { findLines, indexLines, type LineIndex, type LiteralHits } from './lines.js';
 
 const VERBS: Record<string, HelmVerb> = {
   install: 'install', upgrade: 'upgrade', rollback: 'rollback', uninstall: 'uninstall', delete: 'uninstall',
@@ -144,6 +145,7 @@ function kindName(raw: string): string {
 
 interface LineRule {
   re: RegExp;
+  collects?: boolean;
   apply: (m: RegExpExecArray, facts: Facts, resources: ResourceRef[]) => void;
 }
 
@@ -198,18 +200,22 @@ const LINE_RULES: LineRule[] = [
   },
   // Cleanup noise: every resource Helm tried to delete.
   {
+    collects: true,
     re: /"([^"\s]{1,253})" (?:\/?[a-z0-9.-]{0,120}\/)?(?:v\d\w{0,12}, )?[Kk]ind=([A-Za-z0-9]{1,63})[^:]{0,40}: (?:[a-z.]{1,120} "[^"]{1,253}" )?not found/,
     apply: (m, _f, rs) => { pushResource(rs, { kind: m[2] ?? '', name: m[1] ?? '' }); },
   },
   {
+    collects: true,
     re: /\b([a-z][a-z0-9.]{1,120}) "([^"\s]{1,253})" not found,? (?:skipping delete|ignoring)/i,
     apply: (m, _f, rs) => { pushResource(rs, { kind: kindName(m[1] ?? ''), name: m[2] ?? '' }); },
   },
   {
+    collects: true,
     re: /\b(?:([A-Za-z]{2,63})\/)?([a-z0-9][a-z0-9.-]{0,252}): object not found, skipping delete/,
     apply: (m, _f, rs) => { pushResource(rs, { kind: m[1] ? kindName(m[1]) : 'unknown', name: m[2] ?? '' }); },
   },
   {
+    collects: true,
     re: /\bStarting delete for "([^"\s]{1,253})" ([A-Z][A-Za-z0-9]{1,62})\b/,
     apply: (m, _f, rs) => { pushResource(rs, { kind: m[2] ?? '', name: m[1] ?? '' }); },
   },
@@ -253,35 +259,44 @@ function addFlag(f: Facts, flag: string): void {
   f.flags = flags;
 }
 
-/** Quick literal prefilters so a 1 MiB log does not run every rule on every line. */
-const COMMAND_HINT = /\bhelm3?\s/;
+interface PreparedRule extends LineRule {
+  literals: string[] | undefined;
+  /** Resource rules collect every hit; the others need only the first. */
+  limit: number;
+}
 
-export function extractFacts(text: string): Facts {
+// Literals computed once from each rule's own source, so a rule visits only lines that can match.
+const PREPARED: PreparedRule[] = LINE_RULES.map((rule) => ({
+  ...rule,
+  literals: requiredLiterals(rule.re.source),
+  limit: rule.collects === true ? 200 : 1,
+}));
+
+const HELM_LITERALS = ['helm'];
+
+export function extractFacts(text: string, index: LineIndex = indexLines(text), scanned?: LiteralHits): Facts {
   const facts: Facts = {};
   const resources: ResourceRef[] = [];
-  const lines = text.split('\n');
-  // Pass 1: helm command lines (most explicit); the last one is usually the one that failed.
+  // Pass 1: helm command lines (most explicit); the last failing one wins, diagnostic ones rank below it.
   const commands: CommandFacts[] = [];
-  for (const raw of lines) {
-    const line = raw.length > MATCH_LINE_CAP ? raw.slice(0, MATCH_LINE_CAP) : raw;
-    if (!COMMAND_HINT.test(line)) continue;
-    const cmd = parseHelmCommand(line);
+  for (const idx of findLines(index, HELM_LITERALS, (line) => COMMAND_HINT.test(line), 50, scanned)) {
+    const cmd = parseHelmCommand(index.line(idx));
     if (cmd && cmd.verb !== 'get' && cmd.verb !== 'history' && cmd.verb !== 'status') commands.push(cmd);
-    else if (cmd) commands.unshift(cmd); // diagnostic commands rank below the failing one
+    else if (cmd) commands.unshift(cmd);
   }
   for (let i = commands.length - 1; i >= 0; i--) {
     const cmd = commands[i];
     if (cmd) applyCommand(facts, cmd);
   }
-  // Pass 2: messages.
-  for (const raw of lines) {
-    if (raw.length < 6) continue;
-    const line = raw.length > MATCH_LINE_CAP ? raw.slice(0, MATCH_LINE_CAP) : raw;
-    for (const rule of LINE_RULES) {
-      rule.re.lastIndex = 0;
-      const m = rule.re.exec(line);
-      if (m) rule.apply(m, facts, resources);
-    }
+  // Pass 2: messages, in rule order (earlier rules are more specific).
+  for (const rule of PREPARED) {
+    let found: RegExpExecArray | null = null;
+    const hits = findLines(index, rule.literals, (line) => {
+      found = rule.re.exec(line);
+      if (found) rule.apply(found, facts, resources);
+      return found !== null;
+    }, rule.limit, scanned);
+    void hits;
   }
   if (resources.length > 0) facts.resources = resources;
   if (facts.setValues) {
@@ -291,7 +306,19 @@ export function extractFacts(text: string): Facts {
   return facts;
 }
 
+const COMMAND_HINT = /\bhelm3?\s/;
+
 /** A fact value is only put into a suggested command when it cannot change the command's meaning. */
 export function isShellSafe(value: string): boolean {
   return SAFE_VALUE.test(value);
+}
+
+/** For tests and tuning: each message rule's source and the literals that prefilter it. */
+/** Every literal the fact rules look for, for a shared one-pass scan. */
+export function factLiterals(): string[] {
+  return [...HELM_LITERALS, ...PREPARED.flatMap((r) => r.literals ?? [])];
+}
+
+export function factRuleLiterals(): Array<{ source: string; literals: string[] | undefined }> {
+  return PREPARED.map((r) => ({ source: r.re.source, literals: r.literals }));
 }

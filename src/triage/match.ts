@@ -3,68 +3,19 @@
 // (negative weight w) multiplies it by (1 + w). Explainable: every contribution is an evidence line.
 import type { CompiledPlaybook, CompiledSignal } from '../playbooks/compile.js';
 import type { Evidence, Match } from './types.js';
-import { EVIDENCE_PER_MATCH, EVIDENCE_PER_SIGNAL, EVIDENCE_TEXT_CAP, MATCH_LINE_CAP } from './limits.js';
+import { EVIDENCE_PER_MATCH, EVIDENCE_PER_SIGNAL, EVIDENCE_TEXT_CAP } from './limits.js';
+import { findLines, indexLines, type LineIndex, type LiteralHits } from './lines.js';
 
-/** Text prepared once for every playbook: capped lines plus a lowercase copy for literal prefilters. */
-export interface PreparedText {
-  lines: string[];
-  /** Lowercased full text, or undefined when lowercasing changed offsets (then every line is tested). */
-  lower: string | undefined;
-  lineStarts: number[];
-}
+/** Text prepared once for every playbook (and the fact extractor): line offsets plus a lowercase copy. */
+export type PreparedText = LineIndex;
 
 export function prepareText(text: string): PreparedText {
-  const raw = text.split('\n');
-  const lines = raw.map((l) => (l.length > MATCH_LINE_CAP ? l.slice(0, MATCH_LINE_CAP) : l));
-  const lower = text.toLowerCase();
-  const lineStarts: number[] = new Array<number>(raw.length);
-  let at = 0;
-  for (let i = 0; i < raw.length; i++) {
-    lineStarts[i] = at;
-    at += (raw[i]?.length ?? 0) + 1;
-  }
-  return { lines, lower: lower.length === text.length ? lower : undefined, lineStarts };
-}
-
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return indexLines(text);
 }
 
 /** 0-based indexes of lines where the signal matches, at most `limit`. */
-export function signalLines(signal: CompiledSignal, prepared: PreparedText, limit: number): number[] {
-  const hits: number[] = [];
-  const { lines, lower, lineStarts } = prepared;
-  if (signal.literal !== undefined && lower !== undefined) {
-    let from = 0;
-    let last = -1;
-    while (hits.length < limit) {
-      const at = lower.indexOf(signal.literal, from);
-      if (at < 0) break;
-      const idx = lineOf(lineStarts, at);
-      if (idx !== last) {
-        last = idx;
-        if (signal.regex.test(lines[idx] ?? '')) hits.push(idx);
-      }
-      // Skip to the next line: one test per line is enough.
-      const next = lineStarts[idx + 1];
-      if (next === undefined) break;
-      from = next;
-    }
-    return hits;
-  }
-  for (let i = 0; i < lines.length && hits.length < limit; i++) {
-    const line = lines[i] ?? '';
-    if (line.length < 3) continue;
-    if (signal.regex.test(line)) hits.push(i);
-  }
-  return hits;
+export function signalLines(signal: CompiledSignal, prepared: PreparedText, limit: number, scanned?: LiteralHits): number[] {
+  return findLines(prepared, signal.literals, (line) => signal.regex.test(line), limit, scanned);
 }
 
 function clip(text: string): string {
@@ -79,14 +30,14 @@ export interface ScoredMatch extends Match {
   noise: boolean;
 }
 
-export function scorePlaybook(compiled: CompiledPlaybook, prepared: PreparedText): ScoredMatch | undefined {
+export function scorePlaybook(compiled: CompiledPlaybook, prepared: PreparedText, scanned?: LiteralHits): ScoredMatch | undefined {
   let miss = 1;
   let veto = 1;
   const evidence: Evidence[] = [];
   const matchedSignals: string[] = [];
   const vetoed: string[] = [];
   for (const signal of compiled.signals) {
-    const hits = signalLines(signal, prepared, EVIDENCE_PER_SIGNAL);
+    const hits = signalLines(signal, prepared, EVIDENCE_PER_SIGNAL, scanned);
     if (hits.length === 0) continue;
     if (signal.weight >= 0) {
       miss *= 1 - signal.weight;
@@ -96,7 +47,7 @@ export function scorePlaybook(compiled: CompiledPlaybook, prepared: PreparedText
       vetoed.push(signal.id);
     }
     for (const idx of hits) {
-      evidence.push({ line: idx + 1, text: clip(prepared.lines[idx] ?? ''), signal: signal.id, weight: signal.weight });
+      evidence.push({ line: idx + 1, text: clip(prepared.line(idx)), signal: signal.id, weight: signal.weight });
     }
   }
   if (matchedSignals.length === 0) return undefined;
@@ -121,10 +72,10 @@ export function round(n: number): number {
 }
 
 /** Every playbook with at least one positive signal, best first (ties: more signals, then id for stability). */
-export function matchPlaybooks(compiled: readonly CompiledPlaybook[], prepared: PreparedText): ScoredMatch[] {
+export function matchPlaybooks(compiled: readonly CompiledPlaybook[], prepared: PreparedText, scanned?: LiteralHits): ScoredMatch[] {
   const out: ScoredMatch[] = [];
   for (const c of compiled) {
-    const m = scorePlaybook(c, prepared);
+    const m = scorePlaybook(c, prepared, scanned);
     if (m) out.push(m);
   }
   return out.sort((a, b) => b.score - a.score || b.matchedSignals.length - a.matchedSignals.length || a.playbook.localeCompare(b.playbook));

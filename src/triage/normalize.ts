@@ -20,11 +20,12 @@ const ANSI_OTHER = /\x1b[@-Z\\-_]?/g;
 const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
 const NBSP = /[\u00A0\u2007\u202F]/g;
 // Slack wraps links, mentions and channels in <…>; only these prefixes are Slack markup.
-const SLACK_LINK = /<((?:https?|ftp|mailto):[^|>\s]{1,2048})(?:\|([^>\n]{0,512}))?>/g;
+const SLACK_LINK = /<((?:https?|ftp|mailto):[^|<>\s]{1,2048})(?:\|([^<>\n]{0,512}))?>/g;
 const SLACK_SPECIAL = /<!(here|channel|everyone)(?:\|[^>\n]{0,64})?>/g;
 const SLACK_USER = /<([@#])([A-Z0-9]{2,32})(?:\|([^>\n]{0,128}))?>/g;
 const FENCE_LINE = /^\s*```[\w-]{0,20}\s*$/;
-const BOX_EDGES = /^[ \t]*[│┃║╷╵]{1,2}[ \t]?|[ \t]*[│┃║]{1,2}[ \t]*$/g;
+const BOX_START = /^[ \t]*[│┃║╷╵]{1,2}[ \t]?/;
+const BOX_CHARS = '│┃║';
 
 export function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
@@ -74,21 +75,45 @@ function unescapeSlack(text: string): string {
 }
 
 // Escaped JSON strings (controller logs, Terraform, Flux events) hide the message behind \" and \n.
-const ESCAPED = /\\\\|\\"|\\n|\\t|\\r|\\u([0-9a-fA-F]{4})/g;
+// A hand-written scan: a regex with a callback per escape is far slower on escape-dense input.
 function unescapeJsonish(line: string): string {
-  return line.replace(ESCAPED, (m, hex: string | undefined) => {
-    if (hex !== undefined) {
-      const code = parseInt(hex, 16);
-      return code < 32 && code !== 10 && code !== 9 ? ' ' : String.fromCharCode(code);
+  // Fast path (native split/join) when no escaped backslash or \u escape can make the order matter.
+  if (!line.includes('\\\\') && !line.includes('\\u')) {
+    return line.split('\\"').join('"').split('\\n').join('\n').split('\\t').join('\t').split('\\r').join('');
+  }
+  let out = '';
+  let from = 0;
+  let at = line.indexOf('\\');
+  while (at >= 0 && at < line.length - 1) {
+    const next = line[at + 1];
+    let replacement: string | undefined;
+    let width = 2;
+    switch (next) {
+      case '"': replacement = '"'; break;
+      case '\\': replacement = '\\'; break;
+      case 'n': replacement = '\n'; break;
+      case 't': replacement = '\t'; break;
+      case 'r': replacement = ''; break;
+      case 'u': {
+        const hex = line.slice(at + 2, at + 6);
+        if (/^[0-9a-fA-F]{4}$/.test(hex)) {
+          const code = parseInt(hex, 16);
+          replacement = code < 32 && code !== 10 && code !== 9 ? ' ' : String.fromCharCode(code);
+          width = 6;
+        }
+        break;
+      }
+      default: break;
     }
-    switch (m) {
-      case '\\\\': return '\\';
-      case '\\"': return '"';
-      case '\\n': return '\n';
-      case '\\t': return '\t';
-      default: return '';
+    if (replacement !== undefined) {
+      out += line.slice(from, at) + replacement;
+      from = at + width;
+      at = line.indexOf('\\', from);
+    } else {
+      at = line.indexOf('\\', at + 1);
     }
-  });
+  }
+  return from === 0 ? line : out + line.slice(from);
 }
 
 function hasJsonEscapes(line: string): boolean {
@@ -100,11 +125,56 @@ function cleanLine(raw: string): string {
   // Quote markers from Slack (> and the escaped &gt; were already unescaped) and chat clients.
   if (line.startsWith('>')) line = line.replace(/^(?:>[ \t]?){1,8}/, '');
   // k9s / Terraform boxes: │ text │
-  if (/^[ \t]*[│┃║╷╵]/.test(line) || /[│┃║][ \t]*$/.test(line)) line = line.replace(BOX_EDGES, '');
+  line = line.replace(BOX_START, '');
+  let end = line.trimEnd();
+  if (end.length > 0 && BOX_CHARS.includes(end[end.length - 1] ?? '')) {
+    end = end.slice(0, -1);
+    if (BOX_CHARS.includes(end[end.length - 1] ?? '')) end = end.slice(0, -1);
+    line = end.trimEnd();
+  }
+  // k9s joins wrapped rows with " ││ " in the middle of a word: glue the halves back together.
+  if (line.includes('││')) line = line.split(/[ \t]?││[ \t]?/).join('');
   if (FENCE_LINE.test(line)) return '';
   if (line.startsWith('```')) line = line.slice(3);
   if (line.endsWith('```')) line = line.slice(0, -3);
-  return line.replace(/[ \t]+$/, '');
+  return line;
+}
+
+// Lines that need more than the whole-text passes: quotes, boxes, fences, escaped JSON.
+const MARKED = /^[ \t]*>|[│┃║╷╵]|```|\\["nu\\]/gm;
+
+/** Cleans only the lines holding a marker: most logs have none, and big logs have many lines. */
+function cleanMarkedLines(text: string): string {
+  MARKED.lastIndex = 0;
+  let m = MARKED.exec(text);
+  if (m === null) return text;
+  let out = '';
+  let from = 0;
+  while (m !== null) {
+    const start = text.lastIndexOf('\n', m.index - 1) + 1;
+    let end = text.indexOf('\n', m.index);
+    if (end < 0) end = text.length;
+    let line = text.slice(start, end);
+    // Twice: logs of logs escape twice (\\\" → \" → ").
+    for (let pass = 0; pass < 2 && hasJsonEscapes(line); pass++) line = unescapeJsonish(line);
+    line = line.includes('\n') ? line.split('\n').map(cleanLine).join('\n') : cleanLine(line);
+    out += text.slice(from, start) + line;
+    from = end;
+    if (end >= text.length) break;
+    MARKED.lastIndex = end + 1;
+    m = MARKED.exec(text);
+  }
+  return out + text.slice(from);
+}
+
+function trimBlankEdges(text: string): string {
+  let start = 0;
+  while (start < text.length) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0 || text.slice(start, nl).trim() !== '') break;
+    start = nl + 1;
+  }
+  return text.slice(start).trimEnd();
 }
 
 export function normalize(input: string): Normalized {
@@ -118,20 +188,8 @@ export function normalize(input: string): Normalized {
   text = text.replace(ANSI_OSC, '').replace(ANSI_CSI, '').replace(ANSI_OTHER, '');
   text = text.replace(ZERO_WIDTH, '').replace(NBSP, ' ');
   text = unescapeSlack(text);
-  const out: string[] = [];
-  for (const raw of text.split('\n')) {
-    let line = raw;
-    // Twice: logs of logs escape twice (\\\" → \" → ").
-    for (let pass = 0; pass < 2 && hasJsonEscapes(line); pass++) line = unescapeJsonish(line);
-    if (line.includes('\n')) for (const part of line.split('\n')) out.push(cleanLine(part));
-    else out.push(cleanLine(line));
-  }
-  // Trim leading/trailing blank lines but keep inner structure.
-  let start = 0;
-  let end = out.length;
-  while (start < end && out[start]?.trim() === '') start++;
-  while (end > start && out[end - 1]?.trim() === '') end--;
-  const result: Normalized = { text: out.slice(start, end).join('\n'), bytes, truncated: tail.cut > 0, binary: false };
+  text = cleanMarkedLines(text);
+  const result: Normalized = { text: trimBlankEdges(text), bytes, truncated: tail.cut > 0, binary: false };
   if (tail.cut > 0) {
     result.truncation = `input was ${formatBytes(bytes)}; kept the last ${formatBytes(bytes - tail.cut)} (Helm prints the error last) and cut ${formatBytes(tail.cut)} from the start`;
   }

@@ -85,9 +85,13 @@ function redactPairs(text: string, counts: Record<string, number>): string {
   });
 }
 
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
 function keyBefore(text: string, offset: number): string {
   let i = offset;
-  while (i > 0 && offset - i < 64 && /[A-Za-z0-9_]/.test(text[i - 1] ?? '')) i--;
+  while (i > 0 && offset - i < 64 && isWordChar(text.charCodeAt(i - 1))) i--;
   return text.slice(i, offset);
 }
 
