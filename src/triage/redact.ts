@@ -95,24 +95,26 @@ function keyBefore(text: string, offset: number): string {
   return text.slice(i, offset);
 }
 
-/** PEM blocks (keys and certificates), found with indexOf so a BEGIN without END stays linear. */
+/** PEM blocks (keys and certificates), found with indexOf; each search moves forward, so it stays linear. */
 function redactPem(text: string, counts: Record<string, number>): string {
   const BEGIN = '-----BEGIN ';
   let at = text.indexOf(BEGIN);
   if (at < 0) return text;
   let out = '';
   let from = 0;
+  let endSearch = -2; // cached position of the next "-----END " (-1: none left)
   while (at >= 0) {
     const headerEnd = text.indexOf('-----', at + BEGIN.length);
-    if (headerEnd < 0 || headerEnd - at > 100) {
+    const label = headerEnd < 0 ? '' : text.slice(at + BEGIN.length, headerEnd);
+    if (headerEnd < 0 || !/^[A-Z0-9 ]{3,60}$/.test(label)) {
       at = text.indexOf(BEGIN, at + BEGIN.length);
       continue;
     }
-    const endAt = text.indexOf('-----END ', headerEnd + 5);
+    if (endSearch !== -1 && endSearch < headerEnd) endSearch = text.indexOf('-----END ', headerEnd + 5);
     let stop: number;
-    if (endAt >= 0) {
-      const close = text.indexOf('-----', endAt + 9);
-      stop = close >= 0 && close - endAt < 100 ? close + 5 : endAt + 9;
+    if (endSearch >= 0) {
+      const close = text.indexOf('-----', endSearch + 9);
+      stop = close >= 0 && close - endSearch < 100 ? close + 5 : endSearch + 9;
     } else {
       // No END: cut the base64 body that follows (until a line that is not base64).
       const re = /\n[ \t]*[A-Za-z0-9+/=]{16,}[ \t]*(?=\n|$)/y;
