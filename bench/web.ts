@@ -1,6 +1,7 @@
 // Web pages under load: requests/s and p99 for GET /runbooks/:id and GET /t/:id with 50 concurrent
 // keep-alive clients on loopback, side by side with a bare node:http server returning a static page of
-// the same size (the floor). Target: each route at ≥ 0.5× the floor's throughput.
+// the same size with the same response headers (the floor: same bytes on the wire, so the client's
+// parsing cost is equal). Target: each route at ≥ 0.5× the floor's throughput.
 // Each server runs in its own child process so the load generator does not share its event loop.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -17,6 +18,8 @@ interface Ready {
   port: number;
   paths: { runbook: string; triage: string };
   sizes: { runbook: number; triage: number };
+  /** Response headers of each web page, so the floor sends the same bytes on the wire. */
+  headers?: { runbook: Record<string, string>; triage: Record<string, string> };
 }
 
 interface Result {
@@ -51,10 +54,10 @@ function cpuOf(child: ChildProcess): Promise<number> {
   });
 }
 
-function startChild(role: 'web' | 'floor', sizes?: Ready['sizes']): Promise<Server> {
+function startChild(role: 'web' | 'floor', sizes?: Ready['sizes'], headers?: Ready['headers']): Promise<Server> {
   const child = fork(fileURLToPath(import.meta.url), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, HT_BENCH_WEB_CHILD: role, HT_BENCH_WEB_SIZES: JSON.stringify(sizes ?? {}) },
+    env: { ...process.env, HT_BENCH_WEB_CHILD: role, HT_BENCH_WEB_SIZES: JSON.stringify(sizes ?? {}), HT_BENCH_WEB_HEADERS: JSON.stringify(headers ?? {}) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -143,7 +146,7 @@ export async function run(): Promise<void> {
   const web = await startChild('web');
   let floor: Server | undefined;
   try {
-    floor = await startChild('floor', web.ready.sizes);
+    floor = await startChild('floor', web.ready.sizes, web.ready.headers);
     const [webRunbook, floorRunbook, webTriage, floorTriage] = (await compare([
       { server: web, path: web.ready.paths.runbook },
       { server: floor, path: '/runbook' },
@@ -200,8 +203,17 @@ async function webChild(): Promise<void> {
   });
   const { port } = await server.listen({ port: 0 });
   const paths = { runbook: `/runbooks/${playbook.id}?release=shop&namespace=store`, triage: `/t/${record.id}` };
-  const size = async (path: string): Promise<number> => (await server.app.inject({ url: path })).rawPayload.length;
-  const ready: Ready = { port, paths, sizes: { runbook: await size(paths.runbook), triage: await size(paths.triage) } };
+  const probe = async (path: string): Promise<{ size: number; headers: Record<string, string> }> => {
+    const res = await server.app.inject({ url: path, headers: { accept: 'text/html' } });
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) {
+      if (typeof v === 'string' && !['date', 'connection', 'keep-alive', 'content-length'].includes(k)) headers[k] = v;
+    }
+    return { size: res.rawPayload.length, headers };
+  };
+  const runbook = await probe(paths.runbook);
+  const triage = await probe(paths.triage);
+  const ready: Ready = { port, paths, sizes: { runbook: runbook.size, triage: triage.size }, headers: { runbook: runbook.headers, triage: triage.headers } };
   answerCpu();
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
   process.send?.(ready);
@@ -210,14 +222,16 @@ async function webChild(): Promise<void> {
 async function floorChild(): Promise<void> {
   const sizes = JSON.parse(process.env.HT_BENCH_WEB_SIZES ?? '{}') as Partial<Ready['sizes']>;
   const page = (n: number): Buffer => Buffer.alloc(n, 'x');
+  const headers = JSON.parse(process.env.HT_BENCH_WEB_HEADERS ?? '{}') as Partial<NonNullable<Ready['headers']>>;
   const bodies: Record<string, Buffer> = { '/runbook': page(sizes.runbook ?? 10_000), '/triage': page(sizes.triage ?? 10_000) };
+  const heads: Record<string, Record<string, string>> = { '/runbook': headers.runbook ?? {}, '/triage': headers.triage ?? {} };
   const server = createServer((req, res) => {
     const body = bodies[req.url ?? ''];
     if (!body) {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length }).end(body);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...heads[req.url ?? ''], 'content-length': body.length }).end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -59,7 +59,7 @@ export function isJsonRequest(request: FastifyRequest): boolean {
   return wantsJson(request.headers.accept);
 }
 
-export function sendHtml(reply: FastifyReply, status: number, html: string): FastifyReply {
+export function sendHtml(reply: FastifyReply, status: number, html: string | Buffer): FastifyReply {
   return reply.code(status).type('text/html; charset=utf-8').send(html);
 }
 

@@ -1,7 +1,8 @@
 // Every route answers JSON when the client asks for it (Accept: application/json) and HTML otherwise.
 
 export function wantsJson(accept: string | undefined): boolean {
-  if (!accept) return false;
+  // Fast path for browsers and curl: no JSON type named at all.
+  if (!accept || !accept.includes('json')) return false;
   const types = accept
     .split(',')
     .map((part) => {

@@ -1,15 +1,16 @@
 // A small bounded cache for rendered pages: playbooks do not change while the process runs, so a
-// runbook page per (id, filled values) is rendered once. Oldest entries go first when full.
+// runbook page per (id, filled values) is rendered once. Kept as UTF-8 bytes so a hit costs no
+// re-encoding. Oldest entries go first when full.
 
 export class PageCache {
-  private readonly entries = new Map<string, string>();
+  private readonly entries = new Map<string, Buffer>();
 
   constructor(private readonly maxEntries = 1000) {}
 
-  getOrRender(key: string, render: () => string): string {
+  getOrRender(key: string, render: () => string): Buffer {
     const hit = this.entries.get(key);
     if (hit !== undefined) return hit;
-    const page = render();
+    const page = Buffer.from(render(), 'utf8');
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);

@@ -6,7 +6,8 @@ import type { TriageRecord, TriageStore } from '../store/triages.js';
 export interface CachedTriage {
   raw: string | null;
   record: TriageRecord;
-  html?: string;
+  /** The rendered page as UTF-8 bytes, filled on first view. */
+  html?: Buffer;
 }
 
 export class TriageReadCache {

@@ -94,3 +94,18 @@ describe('content negotiation and bearer tokens', () => {
     expect(bearerMatches('Bearer ', token)).toBe(false);
   });
 });
+
+describe('page cache', () => {
+  it('renders once per key and stays bounded', async () => {
+    const { PageCache } = await import('../../src/web/page-cache.js');
+    const cache = new PageCache(2);
+    let renders = 0;
+    const render = (): string => `page ${++renders} é`;
+    expect(cache.getOrRender('a', render).toString('utf8')).toBe('page 1 é');
+    expect(cache.getOrRender('a', render).toString('utf8')).toBe('page 1 é');
+    cache.getOrRender('b', render);
+    cache.getOrRender('c', render);
+    expect(cache.size).toBe(2);
+    expect(cache.getOrRender('a', render).toString('utf8')).toBe('page 4 é');
+  });
+});

@@ -28,7 +28,7 @@ export function registerTriageRoutes(app: FastifyInstance, ctx: WebContext): voi
     if (isJsonRequest(request)) {
       return entry.raw !== null ? reply.type('application/json; charset=utf-8').send(entry.raw) : reply.send(record);
     }
-    entry.html ??= render(record);
+    entry.html ??= Buffer.from(render(record), 'utf8');
     return sendHtml(reply, 200, entry.html);
   });
 
