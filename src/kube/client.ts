@@ -1,6 +1,7 @@
 // ReadOnlyKube over @kubernetes/client-node. Reads only: get, list (paged), version, discovery.
 // It never holds a KubernetesObjectApi or a generated API client, so no write call is reachable.
 import type { KubeConfig } from '@kubernetes/client-node';
+import { UsageError } from '../errors.js';
 import { Discovery } from './discovery.js';
 import { KubeApiError, KubeForbiddenError, type KubePermission } from './errors.js';
 import { rbacResource, resourcePath, type ResourceInfo } from './resources.js';
@@ -28,6 +29,7 @@ function describe(p: KubePermission, name?: string): string {
 /** Turns a non-2xx answer into the matching typed error. */
 function failure(res: GetResult, p: KubePermission, what: string): Error {
   if (res.status === 403) return new KubeForbiddenError(p);
+  if (res.status === 410) return new KubeApiError(410, what, 'the continue token expired because the list changed while paging; run the check again');
   return new KubeApiError(res.status, what, statusMessage(res.body));
 }
 
@@ -57,6 +59,7 @@ export class KubeClient implements ReadOnlyKube {
 
   async get(apiVersion: string, kind: string, name: string, namespace?: string, signal?: AbortSignal): Promise<KubeObject | null> {
     const r = await this.discovery.resolve(apiVersion, kind, signal);
+    if (r.namespaced && !namespace) throw new UsageError(`get ${kind} "${name}" needs a namespace: ${kind} is namespaced`);
     const p = permission('get', r, namespace);
     const what = describe(p, name);
     const res = await this.transport.get({ path: resourcePath(r, namespace, name), what, ...(signal ? { signal } : {}) });

@@ -66,6 +66,19 @@ describe('KubeClient against the local API server (opens a port)', () => {
     expect(server?.requestsByPath.get('/api/v1/namespaces/shop/services/web')).toBe(1);
   });
 
+  it('refuses to get a namespaced kind without a namespace', async () => {
+    const kube = await setup({ objects: [svc('web')] });
+    await expect(kube.get('v1', 'Service', 'web')).rejects.toThrow(/needs a namespace/);
+    expect(server?.requestCount).toBe(0);
+  });
+
+  it('applies the scenario latency to every request', async () => {
+    const kube = await setup({ objects: [svc('web')], latencyMs: 150 });
+    const started = Date.now();
+    await kube.get('v1', 'Service', 'web', 'shop');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
   it('gets cluster-scoped objects of another group', async () => {
     const kube = await setup({ objects: [webhook] });
     const got = await kube.get('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration', 'aws-load-balancer-webhook');
