@@ -2,7 +2,7 @@
 // itself finds them: label selector `owner=helm,name=<release>` in the release namespace. History
 // comes from labels alone (metadata-only list); only the revisions a check needs are decoded.
 import { UsageError } from '../errors.js';
-import { ReleaseDecodeError } from './errors.js';
+import { KubeForbiddenError, ReleaseDecodeError } from './errors.js';
 import { decodeReleasePayload, toHelmRelease, type DecodeOptions, type HelmDriver, type HelmRelease } from './helm-release-codec.js';
 import type { KubeObject, ReadOnlyKube } from './types.js';
 
@@ -103,8 +103,8 @@ export class HelmReleases {
   /** Every revision of a release, oldest first, from labels only (no payload is read or decoded). */
   async history(release: string, namespace: string, signal?: AbortSignal): Promise<HelmRevision[]> {
     assertReleaseName(release);
-    for (const driver of this.drivers) {
-      const found: HelmRevision[] = [];
+    const found = await this.eachDriver(async (driver) => {
+      const revisions: HelmRevision[] = [];
       const items = this.kube.list('v1', kindOf(driver), {
         namespace,
         labelSelector: `owner=helm,name=${release}`,
@@ -114,12 +114,33 @@ export class HelmReleases {
       });
       for await (const obj of items) {
         const rev = toRevision(obj, driver, namespace);
-        if (rev && rev.release === release) found.push(rev);
+        if (rev && rev.release === release) revisions.push(rev);
       }
-      // Sort by number, never by object name: `v10` sorts before `v9` as a string.
-      if (found.length > 0) return found.sort((a, b) => a.revision - b.revision);
+      return revisions.length > 0 ? revisions : undefined;
+    }, this.drivers);
+    // Sort by number, never by object name: `v10` sorts before `v9` as a string.
+    return (found ?? []).sort((a, b) => a.revision - b.revision);
+  }
+
+  /**
+   * Tries each storage driver in turn. A driver we may not read (403: e.g. the chart's ConfigMap-driver
+   * mode grants no Secret access) is skipped while another may hold the release. When nothing was
+   * found and a driver was forbidden, the 403 surfaces: "absent" would be a guess, and the check
+   * should name the missing permission instead.
+   */
+  private async eachDriver<T>(attempt: (driver: HelmDriver) => Promise<T | undefined>, drivers: readonly HelmDriver[]): Promise<T | undefined> {
+    let forbidden: KubeForbiddenError | undefined;
+    for (const driver of drivers) {
+      try {
+        const result = await attempt(driver);
+        if (result !== undefined) return result;
+      } catch (err) {
+        if (!(err instanceof KubeForbiddenError)) throw err;
+        forbidden ??= err;
+      }
     }
-    return [];
+    if (forbidden) throw forbidden;
+    return undefined;
   }
 
   /** One revision, decoded; null when it does not exist (pruned by --history-max, or never made). */
@@ -127,11 +148,11 @@ export class HelmReleases {
     assertReleaseName(release);
     const objectName = releaseObjectName(release, revision);
     const drivers = driverHint ? [driverHint] : this.drivers;
-    for (const driver of drivers) {
-      const obj = await this.kube.get('v1', kindOf(driver), objectName, namespace, signal);
-      if (obj) return this.decode(obj, driver, namespace);
-    }
-    return null;
+    const obj = await this.eachDriver(async (driver) => {
+      const found = await this.kube.get('v1', kindOf(driver), objectName, namespace, signal);
+      return found ? { found, driver } : undefined;
+    }, drivers);
+    return obj ? this.decode(obj.found, obj.driver, namespace) : null;
   }
 
   async latest(release: string, namespace: string, signal?: AbortSignal): Promise<HelmRelease | null> {

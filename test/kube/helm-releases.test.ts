@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
-import { ReleaseDecodeError } from '../../src/kube/errors.js';
+import { KubeForbiddenError, ReleaseDecodeError } from '../../src/kube/errors.js';
 import { findResource } from '../../src/kube/helm-manifest.js';
 import { HelmReleases, pickPreviousDeployed, pickRollbackTarget, type HelmRevision } from '../../src/kube/helm-releases.js';
 import type { KubeObject } from '../../src/kube/types.js';
@@ -112,6 +112,30 @@ describe('HelmReleases against the local API server (opens a port)', () => {
     expect(latest?.storage.driver).toBe('configmap');
     const secretsOnly = new HelmReleases(kubeFor(server), { driver: 'secret' });
     expect(await secretsOnly.latest('shop', 'store')).toBeNull();
+  });
+
+  it('skips a forbidden driver when another holds the release, and reports the 403 when none does', async () => {
+    server = await startKubeApiServer({
+      objects: [rev(1, 'deployed', { driver: 'configmap' })],
+      forbidden: [{ verb: '*', resource: 'secrets', namespace: 'store' }],
+    });
+    const helm = new HelmReleases(kubeFor(server));
+    expect((await helm.latest('shop', 'store'))?.storage.driver).toBe('configmap');
+    const err = await helm.history('absent', 'store').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KubeForbiddenError);
+    expect((err as KubeForbiddenError).permission).toBe('list secrets in namespace store');
+  });
+
+  it('skips a forbidden Secret driver (ConfigMap-driver RBAC) and still reads ConfigMaps; all forbidden → 403 surfaces', async () => {
+    server = await startKubeApiServer({
+      objects: [rev(1, 'superseded', { driver: 'configmap' }), rev(2, 'deployed', { driver: 'configmap' })],
+      forbidden: [{ verb: '*', resource: 'secrets' }],
+    });
+    const auto = new HelmReleases(kubeFor(server));
+    expect((await auto.history('shop', 'store')).map((r) => r.revision)).toEqual([1, 2]);
+    expect((await auto.latest('shop', 'store'))?.storage.driver).toBe('configmap');
+    const secretsOnly = new HelmReleases(kubeFor(server), { driver: 'secret' });
+    await expect(secretsOnly.history('shop', 'store')).rejects.toMatchObject({ name: 'KubeForbiddenError' });
   });
 
   it('decodes uncompressed (legacy) payloads', async () => {
