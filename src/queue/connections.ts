@@ -29,6 +29,8 @@ export function producerConnection(url: string, logger?: Logger, commandTimeoutM
       enableOfflineQueue: false,
       commandTimeout: commandTimeoutMs,
       connectTimeout: 2000,
+      // A submit's writes leave in one round trip.
+      enableAutoPipelining: true,
       retryStrategy,
     }),
     logger,

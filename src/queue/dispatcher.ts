@@ -120,30 +120,34 @@ export class BullMqDispatcher implements CheckDispatcher {
     const queue = this.queueFor(job.cluster);
     const window = this.options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
     const keepMs = Math.max(window * 2, job.deadline - this.now() + window);
-    const fresh = (await this.connection.set(dispatchKey(this.prefix, jobId), '1', 'PX', keepMs, 'NX')) === 'OK';
-    // A duplicate still adds both jobs: the adds are no-ops for existing ids (BullMQ jobId dedup)
-    // and repair a first submit that failed halfway.
     const retry = this.options.retry ?? DEFAULT_RETRY;
     const keep = this.options.keepFinishedSeconds ?? 3600;
-    // Watchdog first: if the check job then fails to enqueue, the watchdog finds no job and stays silent.
     const watchdog: DeadlineEnvelope = { v: 1, jobId, job };
-    await this.results.add('deadline', watchdog, {
-      jobId: deadlineJobId(jobId),
-      delay: Math.max(0, job.deadline - this.now()),
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: { age: keep },
-      removeOnFail: { age: 24 * 3600 },
-    });
-    await queue.add('check', job, {
-      jobId,
-      attempts: retry.attempts,
-      backoff: { type: 'exponential', delay: retry.backoffMs },
-      removeOnComplete: { age: keep, count: 10_000 },
-      removeOnFail: { age: 24 * 3600 },
-    });
-    return { status: fresh ? 'queued' : 'duplicate', jobId };
+    // The three writes go out together (one auto-pipelined round trip). Each is idempotent: the
+    // marker only tells a duplicate apart, and re-adding an existing job id is a BullMQ no-op, so a
+    // duplicate also repairs a first submit that failed halfway. If the check job fails to land,
+    // the watchdog finds no job at the deadline and stays silent (the requester heard "unavailable").
+    const [marker] = await Promise.all([
+      this.connection.set(dispatchKey(this.prefix, jobId), '1', 'PX', keepMs, 'NX'),
+      this.results.add('deadline', watchdog, {
+        jobId: deadlineJobId(jobId),
+        delay: Math.max(0, job.deadline - this.now()),
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: keep },
+        removeOnFail: { age: 24 * 3600 },
+      }),
+      queue.add('check', job, {
+        jobId,
+        attempts: retry.attempts,
+        backoff: { type: 'exponential', delay: retry.backoffMs },
+        removeOnComplete: { age: keep, count: 10_000 },
+        removeOnFail: { age: 24 * 3600 },
+      }),
+    ]);
+    return { status: marker === 'OK' ? 'queued' : 'duplicate', jobId };
   }
+
 
   /** True when Redis answers (for /readyz). */
   async ping(): Promise<boolean> {
