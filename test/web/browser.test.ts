@@ -9,6 +9,8 @@ import { makeHarness, type Harness } from './harness.js';
 // Real pages in headless Chromium over a loopback port. Screenshots go to test-artifacts/.
 
 const PHONE = { width: 375, height: 740 };
+// Page loads on a busy 2-core CI machine: generous, and still bounded.
+const BROWSER_TIMEOUT_MS = 90_000;
 const DESKTOP = { width: 1200, height: 900 };
 
 let browser: Browser;
@@ -82,7 +84,7 @@ describe('web pages in headless Chromium (uses a loopback port and /usr/bin/chro
     } finally {
       await w.context.close();
     }
-  });
+  }, BROWSER_TIMEOUT_MS);
 
   it('fills a runbook from the form, copies a command to the clipboard, and fits a phone screen', async () => {
     const w = await open(PHONE);
@@ -106,7 +108,7 @@ describe('web pages in headless Chromium (uses a loopback port and /usr/bin/chro
     } finally {
       await w.context.close();
     }
-  });
+  }, BROWSER_TIMEOUT_MS);
 
   it('renders a runbook in dark mode with readable contrast', async () => {
     const w = await open(DESKTOP, { dark: true });
@@ -122,7 +124,7 @@ describe('web pages in headless Chromium (uses a loopback port and /usr/bin/chro
     } finally {
       await w.context.close();
     }
-  });
+  }, BROWSER_TIMEOUT_MS);
 
   it('shows a triage permalink where a pasted <script> never runs and the CSP blocks injected handlers', async () => {
     const paste = `Error: UPGRADE FAILED: Service "shop" is invalid\n${XSS_SCRIPT}\n${XSS_IMG}\n` +
@@ -159,7 +161,7 @@ describe('web pages in headless Chromium (uses a loopback port and /usr/bin/chro
     } finally {
       await w.context.close();
     }
-  });
+  }, BROWSER_TIMEOUT_MS);
 
   it('shows every shipped runbook on a phone without sideways scrolling', async () => {
     const real = makeHarness({}, loadPlaybooks());
@@ -176,7 +178,7 @@ describe('web pages in headless Chromium (uses a loopback port and /usr/bin/chro
       await w.context.close();
       await real.server.close();
     }
-  });
+  }, BROWSER_TIMEOUT_MS);
 
   it('shows the expired-link page', async () => {
     const w = await open(PHONE);
@@ -188,5 +190,5 @@ describe('web pages in headless Chromium (uses a loopback port and /usr/bin/chro
     } finally {
       await w.context.close();
     }
-  });
+  }, BROWSER_TIMEOUT_MS);
 });

@@ -18,12 +18,13 @@ describe('runbook pages for the shipped playbooks', () => {
         expect(res.body).not.toMatch(/<script(?![^>]*\bsrc=)/i);
         expect(res.body).not.toMatch(/href="\s*(javascript|data|vbscript):/i);
         for (const c of p.commands) if (c.run.includes('{{release}}')) expect(res.body, `${p.id}: ${c.run}`).not.toContain('{{release}}');
-        const example = p.examples.find((ex) => ex.expect === p.id);
-        if (example) {
-          // An error line from the playbook's own example finds it in the search.
-          const line = example.input.split('\n').find((l) => /error/i.test(l)) ?? example.input.split('\n')[0] ?? '';
-          const found = await h.server.app.inject({ url: `/runbooks?q=${encodeURIComponent(line.slice(0, 300))}`, headers: { accept: 'application/json' } });
-          expect(found.json<{ runbooks: Array<{ id: string }> }>().runbooks.map((r) => r.id), `${p.id}: ${line}`).toContain(p.id);
+        // A line pasted from the playbook's own example finds it (via its signals), and so does its title.
+        const signals = p.signals.filter((sig) => sig.weight > 0).map((sig) => new RegExp(sig.pattern, 'i'));
+        const lines = p.examples.filter((ex) => ex.expect === p.id).flatMap((ex) => ex.input.split('\n'));
+        const line = lines.find((l) => l.length <= 300 && signals.some((re) => re.test(l)));
+        for (const q of [p.title, ...(line ? [line] : [])]) {
+          const found = await h.server.app.inject({ url: `/runbooks?q=${encodeURIComponent(q)}`, headers: { accept: 'application/json' } });
+          expect(found.json<{ runbooks: Array<{ id: string }> }>().runbooks.map((r) => r.id), `${p.id}: ${q}`).toContain(p.id);
         }
       }
     } finally {
