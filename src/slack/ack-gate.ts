@@ -7,6 +7,9 @@ export class AckGate {
   private unanswered = 0;
   private lastActivity = 0;
   private waiters: Array<() => void> = [];
+  /** Waiters past maxWaitMs while requests still await acks: released one per event-loop turn. */
+  private overdue: Array<() => void> = [];
+  private pumping = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -37,7 +40,8 @@ export class AckGate {
     return new Promise((resolve) => {
       const giveUp = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== wake);
-        resolve();
+        this.overdue.push(resolve);
+        this.pump();
       }, this.maxWaitMs);
       const wake = (): void => {
         clearTimeout(giveUp);
@@ -46,6 +50,22 @@ export class AckGate {
       this.waiters.push(wake);
       this.schedule();
     });
+  }
+
+  /** Under sustained load, trickle overdue work so pending acks still get turns in between. */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    const step = (): void => {
+      const next = this.overdue.shift();
+      if (!next) {
+        this.pumping = false;
+        return;
+      }
+      next();
+      setImmediate(step);
+    };
+    setImmediate(step);
   }
 
   private schedule(): void {

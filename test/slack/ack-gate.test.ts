@@ -42,3 +42,19 @@ describe('AckGate', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
   });
 });
+
+describe('AckGate under sustained load', () => {
+  it('releases overdue work one per event-loop turn, not all at once', async () => {
+    const gate = new AckGate(10, 20);
+    gate.track(fakeResponse());
+    const order: string[] = [];
+    const work = Array.from({ length: 3 }, (_, i) => gate.idle().then(() => {
+      order.push(`work${i}`);
+      setImmediate(() => order.push(`turn-after-work${i}`));
+    }));
+    await Promise.all(work);
+    await new Promise((r) => setImmediate(r));
+    // Another turn (where I/O such as pending acks runs) happens between two released pieces of work.
+    expect(order.indexOf('turn-after-work0')).toBeLessThan(order.indexOf('work2'));
+  });
+});
