@@ -5,12 +5,11 @@ import { createServer, type Server } from 'node:http';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { UsageError } from '../errors.js';
-import { createReadOnlyKube } from '../kube/config.js';
 import type { ReadOnlyKube } from '../kube/types.js';
 import { createLogger, type Logger } from '../log.js';
 import { collectProcessMetrics, metrics } from '../metrics.js';
 import { loadPlaybooks } from '../playbooks/load.js';
-import { startAgent, type Agent } from '../queue/agent.js';
+import type { Agent } from '../queue/agent.js';
 import { DEFAULT_PREFIX } from '../queue/names.js';
 import type { CliContext } from './context.js';
 
@@ -86,6 +85,9 @@ export async function runAgentCommand(options: AgentCommandOptions, deps: AgentC
   const logger = deps.logger ?? createLogger({ level: config.LOG_LEVEL, name: 'helm-triage-agent' });
   const kubeconfigPath = options.kubeconfig ?? config.KUBECONFIG;
   const context = options.context ?? config.KUBE_CONTEXT;
+  // Loaded here, not at the top: every CLI start would otherwise pay for client-node and BullMQ.
+  const { createReadOnlyKube } = await import('../kube/config.js');
+  const { startAgent } = await import('../queue/agent.js');
   const kube = (deps.createKube ?? createReadOnlyKube)({
     ...(kubeconfigPath !== undefined ? { kubeconfigPath } : {}),
     ...(context !== undefined ? { context } : {}),

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { diagnoseWithChecks, type TriageWithChecks } from '../checks/triage-with-checks.js';
 import { UsageError } from '../errors.js';
-import { createReadOnlyKube, type KubeAccessOptions } from '../kube/config.js';
+import type { KubeAccessOptions } from '../kube/config.js';
 import type { ReadOnlyKube } from '../kube/types.js';
 import { loadPlaybooks } from '../playbooks/load.js';
 import { renderText } from '../render/text.js';
@@ -22,8 +22,11 @@ function seconds(raw: unknown, flag: string, fallback: number): number {
   return n;
 }
 
-export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => ReadOnlyKube } = {}): DiagnoseExtension {
-  const createKube = deps.createKube ?? createReadOnlyKube;
+// client-node is loaded only when --check runs: plain `diagnose` stays quick to start.
+const loadKube = async (o: KubeAccessOptions): Promise<ReadOnlyKube> => (await import('../kube/config.js')).createReadOnlyKube(o);
+
+export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => ReadOnlyKube | Promise<ReadOnlyKube> } = {}): DiagnoseExtension {
+  const createKube = deps.createKube ?? loadKube;
   return {
     configure(command: Command): void {
       command
@@ -41,7 +44,7 @@ export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => Re
       const access: KubeAccessOptions = { env: ctx.io.env };
       if (typeof raw['kubeconfig'] === 'string') access.kubeconfigPath = raw['kubeconfig'];
       if (typeof raw['context'] === 'string') access.context = raw['context'];
-      const kube = createKube(access);
+      const kube = await createKube(access);
       const perCheck = seconds(raw['checkTimeout'], '--check-timeout', DEFAULT_CHECK_TIMEOUT_SECONDS);
       const deadline = seconds(ctx.io.env['CHECK_DEADLINE_SECONDS'], 'CHECK_DEADLINE_SECONDS', DEFAULT_TRIAGE_DEADLINE_SECONDS);
       const overrides: Partial<Facts> = {};

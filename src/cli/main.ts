@@ -10,7 +10,7 @@ import { checkExtension } from './diagnose-check.js';
 import type { CliIO } from './io.js';
 import { registerPlaybooks } from './playbooks.js';
 import { registerAgent } from './agent.js';
-import { registerServe } from './serve.js';
+import { registerServe } from './serve-command.js';
 
 export const USAGE_EXIT = 2;
 

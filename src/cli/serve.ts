@@ -3,7 +3,6 @@
 // Without: the embedded mode — checks run in-process against this process's own cluster access,
 // bookkeeping in memory, one replica. The wiring lives here (not in src/slack or src/web) so the
 // bot modules never import cluster code.
-import type { Command } from 'commander';
 import { getCheck } from '../checks/registry.js';
 import { loadConfig, type Config } from '../config.js';
 import { createReadOnlyKube } from '../kube/config.js';
@@ -23,7 +22,6 @@ import { RedisKeyValueStore } from '../store/redis-kv.js';
 import { KeyValueTriageStore } from '../store/triages.js';
 import { diagnose } from '../triage/diagnose.js';
 import { createWebServer } from '../web/server.js';
-import type { CliContext } from './context.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -154,24 +152,4 @@ export async function startServe(options: StartServeOptions = {}): Promise<Runni
       for (const close of closers.reverse()) await close().catch(() => undefined);
     },
   };
-}
-
-export function registerServe(program: Command, _ctx?: CliContext): void {
-  program
-    .command('serve')
-    .description('Run the bot: Slack (HTTP on $PORT or Socket Mode), runbook pages, permalinks, API, /healthz, /readyz, /metrics')
-    .option('--port <n>', 'port to listen on (default: $PORT or 3000)')
-    .action(async (opts: { port?: string }) => {
-      const config = loadConfig(opts.port ? { ...process.env, PORT: opts.port } : process.env);
-      const logger = createLogger({ level: config.LOG_LEVEL });
-      const server = await startServe({ config, logger });
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string): void => {
-          logger.info({ signal }, 'shutting down');
-          server.close().then(resolve, resolve);
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
-      });
-    });
 }
