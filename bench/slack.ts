@@ -151,7 +151,8 @@ export async function run(): Promise<void> {
           // Same idle gap after the floor's burst, so both meet equally idle connections and caches.
           await new Promise((res) => setTimeout(res, lastGapMs));
         }
-        await new Promise((res) => setTimeout(res, 200));
+        // Settle time for both (the last update's bookkeeping, garbage collection) before the next burst.
+        await new Promise((res) => setTimeout(res, 1000));
       }
     }
     const expected = sent.size;
