@@ -95,8 +95,6 @@ export class BullMqDispatcher implements CheckDispatcher {
   private unavailable(job: CheckJob, jobId: string, err: unknown): SubmitReceipt {
     metrics.submissions.inc({ cluster: job.cluster, status: 'unavailable' });
     this.logger.warn({ jobId, cluster: job.cluster, err: err instanceof Error ? err.message : String(err) }, 'check job not queued: queue unreachable');
-    // Free the marker so the same request can be queued once Redis answers again.
-    this.connection.del(dispatchKey(this.prefix, jobId)).catch(() => undefined);
     return { status: 'unavailable', jobId, reason: UNAVAILABLE_REASON };
   }
 
@@ -127,7 +125,7 @@ export class BullMqDispatcher implements CheckDispatcher {
     // marker only tells a duplicate apart, and re-adding an existing job id is a BullMQ no-op, so a
     // duplicate also repairs a first submit that failed halfway. If the check job fails to land,
     // the watchdog finds no job at the deadline and stays silent (the requester heard "unavailable").
-    const [marker] = await Promise.all([
+    const [marker, ...adds] = await Promise.allSettled([
       this.connection.set(dispatchKey(this.prefix, jobId), '1', 'PX', keepMs, 'NX'),
       this.results.add('deadline', watchdog, {
         jobId: deadlineJobId(jobId),
@@ -145,7 +143,15 @@ export class BullMqDispatcher implements CheckDispatcher {
         removeOnFail: { age: 24 * 3600 },
       }),
     ]);
-    return { status: marker === 'OK' ? 'queued' : 'duplicate', jobId };
+    const setByUs = marker.status === 'fulfilled' && marker.value === 'OK';
+    const failure = [marker, ...adds].find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      // Free the marker only if this submit set it, so the same request can be queued once Redis answers.
+      if (setByUs) this.connection.del(dispatchKey(this.prefix, jobId)).catch(() => undefined);
+      const reason: unknown = failure.reason;
+      throw reason;
+    }
+    return { status: setByUs ? 'queued' : 'duplicate', jobId };
   }
 
 
