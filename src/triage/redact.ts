@@ -74,25 +74,16 @@ function applyRule(text: string, rule: Rule, counts: Record<string, number>): st
 }
 
 function redactPairs(text: string, counts: Record<string, number>): string {
-  return text.replace(PAIR, (whole: string, suffix: string, sep: string, quote: string, value: string, offset: number) => {
-    // Find the whole key (prefix letters before the keyword) to decide whether it names rather than holds a secret.
-    const key = keyBefore(text, offset) + whole.slice(0, whole.length - sep.length - quote.length - value.length);
-    if (NOT_SECRET_SUFFIX.test(key.replace(/["']$/, '')) || suffix.length > 24) return whole;
+  return text.replace(PAIR, (whole: string, suffix: string, _sep: string, _quote: string, value: string, offset: number) => {
+    // The key's ending decides whether it names a secret (secretName) rather than holds one; the keyword
+    // plus its suffix is that ending, so the letters before the keyword never matter.
+    void offset;
+    if (suffix.length > 24 || (suffix !== '' && NOT_SECRET_SUFFIX.test(suffix))) return whole;
     if (value.startsWith('[REDACTED') || value.startsWith('<') || value.startsWith('$') || value.startsWith('{{')) return whole;
     if (/^(?:true|false|null|none|""|''|\*+|-)$/i.test(value)) return whole;
     counts.secret = (counts.secret ?? 0) + 1;
     return `${whole.slice(0, whole.length - value.length)}${mark('secret')}`;
   });
-}
-
-function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
-function keyBefore(text: string, offset: number): string {
-  let i = offset;
-  while (i > 0 && offset - i < 64 && isWordChar(text.charCodeAt(i - 1))) i--;
-  return text.slice(i, offset);
 }
 
 /** PEM blocks (keys and certificates), found with indexOf; each search moves forward, so it stays linear. */
