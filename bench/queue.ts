@@ -102,7 +102,24 @@ class TimingReporter implements ResultReporter {
 }
 
 /** A real `helm-triage agent` process (the CLI), as deployed: the agents get their own cores. */
-function spawnAgent(redisUrl: string, prefix: string, kubeconfig: string, concurrency: number): { close(): Promise<void> } {
+interface BenchAgent {
+  close(): Promise<void>;
+  /** CPU ms the agent process has used so far (Linux /proc), or undefined when unknown. */
+  cpuMs?(): number | undefined;
+}
+
+function procCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields 14 and 15 of /proc/PID/stat: user and system time in clock ticks (100 per second).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+function spawnAgent(redisUrl: string, prefix: string, kubeconfig: string, concurrency: number): BenchAgent {
   const main = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
   const child: ChildProcess = spawn(
     process.execPath,
@@ -110,6 +127,7 @@ function spawnAgent(redisUrl: string, prefix: string, kubeconfig: string, concur
     { env: { ...process.env, REDIS_URL: redisUrl, LOG_LEVEL: process.env.BENCH_LOG ?? 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   return {
+    cpuMs: () => procCpuMs(child.pid),
     close: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
@@ -145,7 +163,7 @@ export async function run(): Promise<void> {
   const dispatcher = new BullMqDispatcher({ redisUrl: redis.url, prefix, logger: createLogger({ level: process.env.BENCH_LOG ?? 'silent' }) });
   const consumer = startResultConsumer({ redisUrl: redis.url, prefix, reporter, kv: new RedisKeyValueStore(kvRedis, `${prefix}:kv:`), concurrency: 64 });
   const inline = process.env.BENCH_AGENTS === 'inline';
-  const agents: Array<{ close(): Promise<void> }> = inline
+  const agents: BenchAgent[] = inline
     ? [1, 2].map((n) => startAgent({ redisUrl: redis.url, prefix, cluster: 'bench', kube: kubeFor(server), concurrency, name: `agent-${n}` }))
     : [1, 2].map(() => spawnAgent(redis.url, prefix, writeKubeconfig(server), concurrency));
   try {
@@ -159,6 +177,7 @@ export async function run(): Promise<void> {
     const refused = new Map<string, number>();
     const interval = 1000 / rate;
     const cpu0 = process.cpuUsage();
+    const agentCpu0 = agents.map((a) => a.cpuMs?.());
     const t0 = performance.now();
     const submits: Array<Promise<void>> = [];
     for (let i = 0; i < jobs; i++) {
@@ -182,6 +201,8 @@ export async function run(): Promise<void> {
     const elapsedS = (Math.max(...[...submittedAt.keys()].map((id) => reporter.doneAt.get(id) ?? 0)) - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const cpuPerJobMs = (cpu.user + cpu.system) / 1000 / jobs;
+    const agentCpu = agents.map((a, i) => (a.cpuMs?.() ?? Number.NaN) - (agentCpu0[i] ?? Number.NaN));
+    const agentCpuPerJobMs = agentCpu.reduce((x, y) => x + y, 0) / jobs;
     const latencies = [...submittedAt].map(([id, at]) => (reporter.doneAt.get(id) ?? Number.NaN) - at).sort((a, b) => a - b);
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
@@ -192,6 +213,7 @@ export async function run(): Promise<void> {
     console.log(`queue: end-to-end latency p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; p50 / lower bound = ${(p50 / lowerBound).toFixed(2)} (target ≤ 1.3)`);
     console.log(`queue: outcomes ${outcomes}; API requests ${server.requestCount}; writes attempted ${server.writeAttempts.length}`);
     console.log(`queue: CPU ${cpuPerJobMs.toFixed(2)} ms per job in this process (bot + API server${inline ? ' + 2 agents' : '; agents are 2 child processes'}); load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`);
+    if (!inline) console.log(`queue: CPU ${agentCpuPerJobMs.toFixed(2)} ms per job in the 2 agent processes (queue work + checks through @kubernetes/client-node)`);
   } finally {
     await dispatcher.close();
     await Promise.all(agents.map((a) => a.close()));
