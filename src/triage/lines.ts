@@ -160,6 +160,13 @@ export class LiteralScanner {
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) {
       const line = index.lineOf(m.index);
+      // Matchers only read the first MATCH_LINE_CAP characters of a line: skip the rest of a long line.
+      if (m.index - (index.starts[line] ?? 0) >= MATCH_LINE_CAP) {
+        const next = index.starts[line + 1];
+        if (next === undefined) break;
+        re.lastIndex = next;
+        continue;
+      }
       add(m[0], line);
       for (const inner of this.implied.get(m[0]) ?? []) add(inner, line);
       // Step one character, not past the match: another literal may start inside this one.
