@@ -12,11 +12,15 @@ export function normalizeForId(text: string): string {
   return text.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-/** Where the answer goes: one conversation is one requester, whoever clicked. */
+/**
+ * Where the answer goes: one conversation is one requester, whoever clicked. A triage (one reply
+ * message, possibly ephemeral) is its own requester: two private answers to the same paste in one
+ * channel must each be updated.
+ */
 export function requesterKey(requester: Requester): string {
   switch (requester.kind) {
     case 'slack':
-      return `slack/${requester.teamId ?? ''}/${requester.channel}/${requester.threadTs ?? ''}`;
+      return `slack/${requester.teamId ?? ''}/${requester.channel}/${requester.threadTs ?? ''}/${requester.triageId ?? ''}`;
     case 'cli':
     case 'api':
       return `${requester.kind}/${requester.correlationId}`;

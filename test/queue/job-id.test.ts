@@ -19,6 +19,13 @@ describe('checkJobId', () => {
     expect(checkJobId({ ...base, requester: { kind: 'cli', correlationId: 'a' } })).not.toBe(checkJobId({ ...base, requester: { kind: 'cli', correlationId: 'b' } }));
   });
 
+  it('keeps two triages of the same paste in one channel apart (each private answer gets its update)', () => {
+    const first = { ...base, requester: { kind: 'slack' as const, channel: 'C0SAME', triageId: 'tA' } };
+    const second = { ...base, requester: { kind: 'slack' as const, channel: 'C0SAME', triageId: 'tB' } };
+    expect(checkJobId(first)).not.toBe(checkJobId(second));
+    expect(checkJobId(first)).toBe(checkJobId({ ...first }));
+  });
+
   it('is a valid BullMQ custom id: no colon, not an integer', () => {
     const id = checkJobId(base);
     expect(id).toMatch(/^chk-[0-9a-f]{32}$/);
