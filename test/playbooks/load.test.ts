@@ -64,6 +64,19 @@ describe('loadPlaybooks', () => {
     expect(vetPattern('field is immutable')).toBeUndefined();
   });
 
+  it('honours PLAYBOOKS_DIR', () => {
+    const dir = dirWith({ 'demo.yaml': valid('demo') });
+    const before = process.env.PLAYBOOKS_DIR;
+    process.env.PLAYBOOKS_DIR = dir;
+    try {
+      expect(defaultPlaybooksDir()).toBe(dir);
+      expect(loadPlaybooks().playbooks.map((p) => p.id)).toEqual(['demo']);
+    } finally {
+      if (before === undefined) delete process.env.PLAYBOOKS_DIR;
+      else process.env.PLAYBOOKS_DIR = before;
+    }
+  });
+
   it('says what to do when the folder is missing', () => {
     expect(() => loadPlaybooks('/nonexistent/playbooks')).toThrow(/PLAYBOOKS_DIR/);
   });
