@@ -17,6 +17,7 @@ export interface Normalized {
 const ANSI_CSI = /\x1b\[[0-?]{0,32}[ -/]{0,8}[@-~]/g;
 const ANSI_OSC = /\x1b\][^\x07\x1b]{0,4096}(?:\x07|\x1b\\)/g;
 const ANSI_OTHER = /\x1b[@-Z\\-_]?/g;
+const NON_ASCII = /[^\x00-\x7f]/;
 const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
 const NBSP = /[\u00A0\u2007\u202F]/g;
 // Slack wraps links, mentions and channels in <…>; only these prefixes are Slack markup.
@@ -184,10 +185,11 @@ export function normalize(input: string): Normalized {
   }
   const tail = keepTail(input, MAX_INPUT_BYTES);
   let text = tail.text;
-  text = text.replace(/\r\n?/g, '\n');
-  text = text.replace(ANSI_OSC, '').replace(ANSI_CSI, '').replace(ANSI_OTHER, '');
-  text = text.replace(ZERO_WIDTH, '').replace(NBSP, ' ');
-  text = unescapeSlack(text);
+  // Each pass is skipped when its trigger character is absent: most pastes need few of them.
+  if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
+  if (text.includes('\x1b')) text = text.replace(ANSI_OSC, '').replace(ANSI_CSI, '').replace(ANSI_OTHER, '');
+  if (NON_ASCII.test(text)) text = text.replace(ZERO_WIDTH, '').replace(NBSP, ' ');
+  if (text.includes('<') || text.includes('&')) text = unescapeSlack(text);
   text = cleanMarkedLines(text);
   const result: Normalized = { text: trimBlankEdges(text), bytes, truncated: tail.cut > 0, binary: false };
   if (tail.cut > 0) {
