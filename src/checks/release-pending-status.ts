@@ -33,7 +33,7 @@ export const releasePendingStatus = defineCheck<Gathered>({
     const evidence = [`${latest.object}: status ${latest.status}${age ? `, last changed ${age} ago` : ''}`];
     const learned = { latestRevision: String(latest.version), latestStatus: latest.status, ...(age ? { pendingFor: age } : {}) };
     if (isPending(latest.status)) {
-      return { status: 'confirmed', summary: `release ${release} revision ${latest.version} is ${latest.status}${age ? ` since ${age}` : ''}`, evidence, learned };
+      return { status: 'confirmed', summary: `release ${release} revision ${latest.version} ${age ? `has been ${latest.status} for ${age}` : `is ${latest.status}`}`, evidence, learned };
     }
     return { status: 'refuted', summary: `release ${release} revision ${latest.version} is ${latest.status}, not pending: retry the command`, evidence, learned };
   },

@@ -220,19 +220,20 @@ export function renderTriagePage(view: TriagePageView, assets: PageAssets): stri
   const verdictStatus = view.verdict?.status ?? 'text-only';
   const verdict = `<section class="verdict"><p><span class="badge ${STATUS_CLASS[verdictStatus] ?? 'muted'}">${e(verdictStatus)}</span>
 <span class="conf">confidence ${Math.round((view.verdict?.confidence ?? d.confidence) * 100)}%</span></p>
-${view.verdict?.summary ? `<p>${e(view.verdict.summary)}</p>` : ''}
+${view.verdict?.summary ? `<p>${e(summaryAfterBadge(verdictStatus, view.verdict.summary))}</p>` : ''}
 ${(view.verdict?.rootCause ?? d.rootCause) ? `<h2>Root cause</h2><p>${renderInline(view.verdict?.rootCause ?? d.rootCause ?? '')}</p>` : ''}
 ${view.runbookHref ? `<p><a href="${e(view.runbookHref)}">Open the runbook</a></p>` : ''}</section>`;
   const checkState = view.checks
-    ? `<p class="${view.checks.outcome === 'ok' ? 'info' : 'notice'}">Cluster checks${view.cluster ? ` on <code>${e(view.cluster)}</code>` : ''}: ${e(view.checks.outcome)}${view.checks.message ? ` — ${e(view.checks.message)}` : ''} (${time(view.checks.completedAt)}).</p>`
+    ? `<p class="${view.checks.outcome === 'ok' ? 'info' : 'notice'}">Cluster checks${view.cluster ? ` on <code>${e(view.cluster)}</code>` : ''} ${OUTCOME_TEXT[view.checks.outcome]}${view.checks.message ? ` — ${e(view.checks.message)}` : ''} (${time(view.checks.completedAt)}).</p>`
     : '';
   const findings = view.findings?.length
     ? `<section><h2>Findings</h2><ul class="findings">${view.findings.map((f) => renderFinding(f, view.checkDescriptions)).join('')}</ul>${checkState}</section>`
     : checkState
       ? `<section><h2>Findings</h2>${checkState}</section>`
       : '';
-  const matches = d.matches.length
-    ? `<section><h2>Matches</h2><ol class="matches">${d.matches
+  const shown = shownMatches(d);
+  const matches = shown.length
+    ? `<section><h2>Matches</h2><ol class="matches">${shown
         .map(
           (m) => `<li><strong>${e(m.title)}</strong> <code>${e(m.playbook)}</code> <span class="conf">score ${m.score.toFixed(2)}</span>${m.noise ? ' <span class="badge muted">noise</span>' : ''}
 ${m.evidence.length ? `<ul class="evidence">${m.evidence.map((ev) => `<li><span class="line">line ${ev.line}</span> <code>${e(ev.text)}</code></li>`).join('')}</ul>` : ''}</li>`,
@@ -255,6 +256,26 @@ ${notes}
 <footer class="meta"><p>Created ${time(view.createdAt)} via ${e(view.source)} · kept until ${time(view.expiresAt)}</p></footer>`,
     assets,
   );
+}
+
+/** How the checks run ended, as the end of "Cluster checks on X …". */
+const OUTCOME_TEXT: Record<CheckOutcome, string> = {
+  ok: 'finished',
+  timeout: 'ran out of time',
+  'no-agent': 'got no answer from an agent',
+  unavailable: 'could not be queued',
+  error: 'failed',
+};
+
+/** The verdict summary without a leading "<status>: " that the badge beside it already shows. */
+export function summaryAfterBadge(status: string, summary: string): string {
+  const prefix = `${status}: `;
+  return summary.toLowerCase().startsWith(prefix) ? summary.slice(prefix.length) : summary;
+}
+
+/** The matched playbook plus alternatives that scored anything: a "score 0.00" row only confuses. */
+export function shownMatches(d: Pick<Diagnosis, 'playbook' | 'matches'>): Diagnosis['matches'] {
+  return d.matches.filter((m) => m.playbook === d.playbook || m.score >= 0.005);
 }
 
 function renderFinding(f: Finding, descriptions: Record<string, string>): string {

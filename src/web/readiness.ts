@@ -9,22 +9,27 @@ export interface ReadinessResult {
   detail?: string;
 }
 
-export type ReadinessProbe = () => Promise<ReadinessResult> | ReadinessResult;
+/** `probeName` names the probe in the answer when it throws or hangs (otherwise it is `probe-N`). */
+export type ReadinessProbe = (() => Promise<ReadinessResult> | ReadinessResult) & { probeName?: string };
+
+function named(name: string, probe: () => Promise<ReadinessResult> | ReadinessResult): ReadinessProbe {
+  return Object.assign(probe, { probeName: name });
+}
 
 export function playbooksProbe(playbooks: PlaybookSet): ReadinessProbe {
-  return () => {
+  return named('playbooks', () => {
     const count = playbooks.playbooks.length;
     return count > 0
       ? { name: 'playbooks', ok: true, detail: `${count} loaded` }
       : { name: 'playbooks', ok: false, detail: 'no playbooks loaded: check PLAYBOOKS_DIR and the start-up log' };
-  };
+  });
 }
 
 export function keyValueProbe(kv: KeyValueStore, name = 'redis'): ReadinessProbe {
-  return async () =>
+  return named(name, async () =>
     (await kv.ping())
       ? { name, ok: true, detail: 'reachable' }
-      : { name, ok: false, detail: 'not reachable: check REDIS_URL and that Redis is up' };
+      : { name, ok: false, detail: 'not reachable: check REDIS_URL and that Redis is up' });
 }
 
 export async function runProbes(probes: readonly ReadinessProbe[], timeoutMs: number): Promise<ReadinessResult[]> {
@@ -32,13 +37,13 @@ export async function runProbes(probes: readonly ReadinessProbe[], timeoutMs: nu
     probes.map(async (probe, index) => {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<ReadinessResult>((resolve) => {
-        timer = setTimeout(() => resolve({ name: `probe-${index + 1}`, ok: false, detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
+        timer = setTimeout(() => resolve({ name: probe.probeName ?? `probe-${index + 1}`, ok: false, detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
       });
       try {
         const result = await Promise.race([Promise.resolve().then(probe), timeout]);
         return result;
       } catch (err) {
-        return { name: `probe-${index + 1}`, ok: false, detail: err instanceof Error ? err.message : String(err) };
+        return { name: probe.probeName ?? `probe-${index + 1}`, ok: false, detail: err instanceof Error ? err.message : String(err) };
       } finally {
         clearTimeout(timer);
       }

@@ -14,7 +14,7 @@ describe('release-pending-status judge', () => {
   it('confirms a pending latest revision with its age', () => {
     const f = releasePendingStatus.judge({ release: 'web', namespace: 'shop', latest: rev('pending-upgrade', { createdAt: now.getTime() / 1000 - 3 * 3600 }) }, {}, now);
     expect(f.status).toBe('confirmed');
-    expect(f.summary).toBe('release web revision 4 is pending-upgrade since 3 h');
+    expect(f.summary).toBe('release web revision 4 has been pending-upgrade for 3 h');
   });
   it.each([['deployed', 'refuted'], ['failed', 'refuted']])('%s → %s', (status, expected) => {
     expect(releasePendingStatus.judge({ release: 'web', namespace: 'shop', latest: rev(status) }, {}, now).status).toBe(expected);

@@ -4,6 +4,8 @@ import { wantsJson } from '../../src/web/negotiate.js';
 import { fillCommand, parseRunbookParams, withContext } from '../../src/web/runbook-params.js';
 import { normalizeQuery, searchRunbooks, toSearchable } from '../../src/web/runbook-search.js';
 import { bearerMatches } from '../../src/web/security.js';
+import { keyValueProbe, runProbes } from '../../src/web/readiness.js';
+import { MemoryKeyValueStore } from '../../src/store/memory-kv.js';
 import { fixturePlaybooks } from './fixtures.js';
 
 describe('markdown subset', () => {
@@ -107,5 +109,14 @@ describe('page cache', () => {
     cache.getOrRender('c', render);
     expect(cache.size).toBe(2);
     expect(cache.getOrRender('a', render).toString('utf8')).toBe('page 4 é');
+  });
+});
+
+describe('readiness probes', () => {
+  it('a hung or throwing probe is reported under its own name', async () => {
+    const kv = Object.assign(new MemoryKeyValueStore(), { ping: () => new Promise<boolean>(() => undefined) });
+    const results = await runProbes([keyValueProbe(kv), () => { throw new Error('boom'); }], 50);
+    expect(results[0]).toEqual({ name: 'redis', ok: false, detail: 'no answer within 50 ms' });
+    expect(results[1]).toMatchObject({ name: 'probe-2', ok: false, detail: 'boom' });
   });
 });

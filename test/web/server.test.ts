@@ -337,6 +337,13 @@ describe('health, readiness and metrics', () => {
     expect(res.body).toContain('no answer within 2000 ms');
   });
 
+  it('/readyz in a browser reads as sentences, without the terminal column padding', async () => {
+    const res = await harness().server.app.inject({ url: '/readyz', headers: { accept: 'text/html' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/✓ playbooks: \d+ loaded · ✓ redis: reachable/);
+    expect(res.body).not.toContain('ok  ');
+  });
+
   it('/metrics exposes Prometheus text with per-route counters', async () => {
     const { server } = harness();
     await server.app.inject({ url: '/runbooks' });

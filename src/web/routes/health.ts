@@ -29,7 +29,9 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: WebContext, regi
     if (isJsonRequest(request)) return reply.code(status).send({ ready, checks: results });
     const lines = results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.detail ? `: ${r.detail}` : ''}`);
     if (request.headers.accept?.includes('text/html')) {
-      return sendHtml(reply, status, renderMessagePage({ status, title: ready ? 'Ready' : 'Not ready', message: lines.join(' · ') }, PAGE_ASSETS));
+      // One sentence per probe for people; the column-aligned "ok  " prefix is for terminals only.
+      const message = results.map((r) => `${r.ok ? '✓' : '✗'} ${r.name}${r.detail ? `: ${r.detail}` : ''}`).join(' · ');
+      return sendHtml(reply, status, renderMessagePage({ status, title: ready ? 'Ready' : 'Not ready', message }, PAGE_ASSETS));
     }
     return reply.code(status).type('text/plain; charset=utf-8').send(`${ready ? 'ready' : 'not ready'}\n${lines.join('\n')}\n`);
   });

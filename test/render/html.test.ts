@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { renderTriagePage, shownMatches, summaryAfterBadge, type TriagePageView } from '../../src/render/html.js';
+import type { Diagnosis } from '../../src/triage/types.js';
+
+const ASSETS = { css: '/assets/a.css', js: '/assets/a.js' };
+
+function diagnosis(): Diagnosis {
+  return {
+    playbook: 'immutable-field',
+    title: 'Upgrade changes a field Kubernetes does not allow to change',
+    confidence: 0.9,
+    facts: { release: 'shop', namespace: 'retail' },
+    rootCause: 'The revision changes spec.selector.',
+    commands: [],
+    matches: [
+      { playbook: 'immutable-field', title: 'Upgrade changes an immutable field', score: 0.9, evidence: [] },
+      { playbook: 'immutable-cluster-ip', title: 'Service clusterIP cannot be unset or changed', score: 0.3, evidence: [] },
+      { playbook: 'wait-timeout', title: 'Helm timed out waiting', score: 0, evidence: [] },
+    ],
+    checks: ['release-history'],
+    notes: [],
+    input: { bytes: 10, lines: 1, truncated: false, redactions: 0, binary: false },
+    text: 'Error: UPGRADE FAILED: field is immutable',
+  };
+}
+
+function view(over: Partial<TriagePageView> = {}): TriagePageView {
+  return {
+    id: 'AAAAAAAAAAAAAAAAAAAAAAAA',
+    createdAt: Date.UTC(2026, 0, 2, 3, 4),
+    expiresAt: Date.UTC(2026, 0, 16, 3, 4),
+    source: 'slack',
+    diagnosis: diagnosis(),
+    checkDescriptions: {},
+    runbookHref: null,
+    ...over,
+  };
+}
+
+describe('triage page wording', () => {
+  it('does not repeat the verdict status the badge already shows', () => {
+    expect(summaryAfterBadge('inconclusive', 'inconclusive: release shop has no revisions')).toBe('release shop has no revisions');
+    expect(summaryAfterBadge('confirmed', 'release shop is pending')).toBe('release shop is pending');
+    const html = renderTriagePage(
+      view({ verdict: { playbook: 'immutable-field', status: 'inconclusive', confidence: 0.9, summary: 'inconclusive: release shop has no revisions', rootCause: null } }),
+      ASSETS,
+    );
+    expect(html).toContain('<p>release shop has no revisions</p>');
+    expect(html).not.toContain('inconclusive: release shop');
+  });
+
+  it('says how the cluster checks ended in words, not as an outcome code', () => {
+    const ok = renderTriagePage(view({ cluster: 'prod', checks: { outcome: 'ok', completedAt: Date.UTC(2026, 0, 2, 3, 5) } }), ASSETS);
+    expect(ok).toContain('Cluster checks on <code>prod</code> finished (');
+    expect(ok).not.toContain('</code>: ok');
+    const late = renderTriagePage(
+      view({ cluster: 'prod', checks: { outcome: 'no-agent', message: 'no agent answered for cluster prod within 30 s', completedAt: Date.UTC(2026, 0, 2, 3, 5) } }),
+      ASSETS,
+    );
+    expect(late).toContain('Cluster checks on <code>prod</code> got no answer from an agent — no agent answered for cluster prod within 30 s');
+  });
+
+  it('lists the matched playbook and alternatives that scored, never a score 0.00 row', () => {
+    expect(shownMatches(diagnosis()).map((m) => m.playbook)).toEqual(['immutable-field', 'immutable-cluster-ip']);
+    const html = renderTriagePage(view(), ASSETS);
+    expect(html).toContain('score 0.30');
+    expect(html).not.toContain('score 0.00');
+    expect(html).not.toContain('<code>wait-timeout</code>');
+  });
+
+  it('keeps a zero-score match when it is the one the diagnosis names', () => {
+    const d = { playbook: 'wait-timeout', matches: diagnosis().matches };
+    expect(shownMatches(d).map((m) => m.playbook)).toEqual(['immutable-field', 'immutable-cluster-ip', 'wait-timeout']);
+  });
+});
