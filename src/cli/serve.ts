@@ -55,6 +55,14 @@ function embeddedKube(config: Config, logger: Logger): ReadOnlyKube | string {
   }
 }
 
+/** The start-up line for the embedded mode; it must not promise checks when there is no cluster access. */
+export function embeddedModeLine(cluster: string, clusterAccess: boolean): string {
+  const checks = clusterAccess
+    ? `checks run in this process against cluster "${cluster}"`
+    : 'no cluster access, so answers are the text diagnosis only (no cluster checks)';
+  return `embedded mode (no REDIS_URL): ${checks}; state is in memory — run ONE replica only; set REDIS_URL to run distributed`;
+}
+
 export interface StartServeOptions {
   config?: Config;
   logger?: Logger;
@@ -97,7 +105,7 @@ export async function startServe(options: StartServeOptions = {}): Promise<Runni
       : (reporter: ResultReporter) => new InProcessDispatcher({
           cluster: config.CLUSTER_NAME, kube, reporter, playbooks, kv, logger, concurrency: config.AGENT_CONCURRENCY,
         });
-    logger.warn({ mode: 'embedded' }, `embedded mode (no REDIS_URL): checks run in this process against cluster "${config.CLUSTER_NAME}", state is in memory — run ONE replica only; set REDIS_URL to run distributed`);
+    logger.warn({ mode: 'embedded', clusterChecks: typeof kube !== 'string' }, embeddedModeLine(config.CLUSTER_NAME, typeof kube !== 'string'));
   }
   const triageStore = new KeyValueTriageStore(kv, config.TRIAGE_TTL_DAYS * DAY_MS);
 
