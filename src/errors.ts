@@ -7,7 +7,6 @@ export const ErrorCode = {
   InputUnreadable: 'HT_INPUT_UNREADABLE',
   KubeUnreachable: 'HT_KUBE_UNREACHABLE',
   KubeForbidden: 'HT_KUBE_FORBIDDEN',
-  KubeWriteRefused: 'HT_KUBE_WRITE_REFUSED',
   KubeUnauthorized: 'HT_KUBE_UNAUTHORIZED',
   KubeTimeout: 'HT_KUBE_TIMEOUT',
   KubeAborted: 'HT_KUBE_ABORTED',

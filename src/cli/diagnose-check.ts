@@ -10,7 +10,8 @@ import { renderText } from '../render/text.js';
 import type { Facts } from '../triage/types.js';
 import { renderChecksText } from './check-text.js';
 import type { CliContext } from './context.js';
-import { diagnosisJson, type DiagnoseCommandOptions, type DiagnoseEnrichment, type DiagnoseExtension } from './diagnose.js';
+import { diagnosisJson } from '../render/json.js';
+import { type DiagnoseCommandOptions, type DiagnoseEnrichment, type DiagnoseExtension } from './diagnose.js';
 
 export const DEFAULT_CHECK_TIMEOUT_SECONDS = 10;
 export const DEFAULT_TRIAGE_DEADLINE_SECONDS = 30;

@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { isHelmTriageError, UsageError } from '../errors.js';
 import { loadPlaybooks, type PlaybookSet } from '../playbooks/load.js';
+import { diagnosisJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import { diagnose } from '../triage/diagnose.js';
 import type { Diagnosis } from '../triage/types.js';
@@ -28,23 +29,6 @@ export interface DiagnoseEnrichment {
 export interface DiagnoseExtension {
   configure(command: Command): void;
   enrich(diagnosis: Diagnosis, options: DiagnoseCommandOptions, ctx: CliContext): Promise<DiagnoseEnrichment | undefined>;
-}
-
-/** The JSON contract: everything in the diagnosis except the redacted text itself. */
-export function diagnosisJson(d: Diagnosis, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    playbook: d.playbook,
-    title: d.title,
-    confidence: d.confidence,
-    facts: d.facts,
-    rootCause: d.rootCause,
-    commands: d.commands,
-    matches: d.matches,
-    checks: d.checks,
-    notes: d.notes,
-    input: d.input,
-    ...extra,
-  };
 }
 
 function parseConfidence(value: string): number {

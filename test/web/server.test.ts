@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { diagnosisJson } from '../../src/cli/diagnose.js';
+import { diagnosisJson } from '../../src/render/json.js';
 import { diagnose } from '../../src/triage/diagnose.js';
 import { emptyPlaybooks, fixtureDiagnosis, playbookSet, XSS_IMG, XSS_SCRIPT } from './fixtures.js';
 import { DAY, makeHarness, type Harness } from './harness.js';
@@ -196,7 +196,7 @@ describe('GET /t/:id', () => {
     const { server, store } = harness();
     const record = await store.create({ source: 'slack', diagnosis: fixtureDiagnosis('Error: x') });
     const before = await server.app.inject({ url: `/t/${record.id}` });
-    expect(before.body).toContain('text-only');
+    expect(before.body).toContain('not checked on a cluster');
     expect((await server.app.inject({ url: `/t/${record.id}` })).body).toBe(before.body);
     await store.update(record.id, {
       verdict: { playbook: 'widget-port-immutable', status: 'refuted', confidence: 0.2, summary: 'The live Service has no port names', rootCause: null },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 // The same JSON contract as `helm-triage diagnose --json` (one function, so they cannot drift).
-import { diagnosisJson } from '../../cli/diagnose.js';
+import { diagnosisJson } from '../../render/json.js';
 import type { Diagnosis, Facts } from '../../triage/types.js';
 import { sendMessage, type WebContext } from '../context.js';
 import { parseRunbookParams } from '../runbook-params.js';
