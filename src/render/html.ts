@@ -216,6 +216,11 @@ function time(ms: number): string {
   return `<time datetime="${new Date(ms).toISOString()}">${formatTime(ms)}</time>`;
 }
 
+/** Badge wording where the status code alone means little to a reader. */
+const STATUS_LABEL: Record<string, string> = {
+  'text-only': 'not checked on a cluster',
+};
+
 const STATUS_CLASS: Record<string, string> = {
   confirmed: 'warn',
   refuted: 'ok',
@@ -228,7 +233,8 @@ export function renderTriagePage(view: TriagePageView, assets: PageAssets): stri
   const d = view.diagnosis;
   const title = d.title ?? 'No playbook matched';
   const verdictStatus = view.verdict?.status ?? 'text-only';
-  const verdict = `<section class="verdict"><p><span class="badge ${STATUS_CLASS[verdictStatus] ?? 'muted'}">${e(verdictStatus)}</span>
+  if (d.playbook === null) return renderAbstainedPage(view, assets);
+  const verdict = `<section class="verdict"><p><span class="badge ${STATUS_CLASS[verdictStatus] ?? 'muted'}">${e(STATUS_LABEL[verdictStatus] ?? verdictStatus)}</span>
 <span class="conf">confidence ${Math.round((view.verdict?.confidence ?? d.confidence) * 100)}%</span></p>
 ${view.verdict?.summary ? `<p>${e(summaryAfterBadge(verdictStatus, view.verdict.summary))}</p>` : ''}
 ${(view.verdict?.rootCause ?? d.rootCause) ? `<h2>Root cause</h2><p>${renderInline(view.verdict?.rootCause ?? d.rootCause ?? '')}</p>` : ''}
@@ -261,11 +267,44 @@ ${findings}
 ${renderFacts(d.facts)}
 ${matches}
 ${notes}
-<section><h2>Input (redacted)</h2><p class="meta">${d.input.lines} lines, ${d.input.bytes} bytes, ${d.input.redactions} redactions${d.input.truncated ? ` — ${e(d.input.truncation ?? 'truncated')}` : ''}</p>
-<pre class="log input"><code>${e(d.text)}</code></pre></section>
-<footer class="meta"><p>Created ${time(view.createdAt)} via ${e(view.source)} · kept until ${time(view.expiresAt)}</p></footer>`,
+${renderInput(d)}
+${renderFooter(view)}`,
     assets,
   );
+}
+
+/** Shown instead of a verdict when no playbook matched: say so plainly and point somewhere useful. */
+function renderAbstainedPage(view: TriagePageView, assets: PageAssets): string {
+  const d = view.diagnosis;
+  const candidates = shownMatches(d);
+  const notes = d.notes.length ? `<ul>${d.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ul>` : '';
+  return layout(
+    'No diagnosis',
+    `<p class="crumbs">Triage <code>${e(view.id)}</code></p>
+<h1>No diagnosis</h1>
+<section class="verdict"><p><span class="badge muted">no playbook matched</span></p>
+<p>helm-triage did not recognise this output as a known Helm failure, and it abstains rather than guess.
+Paste the failed helm command together with the lines it printed (the <code>Error:</code> line matters most), or look through the runbooks.</p>
+${notes}
+<p><a href="/runbooks">Browse the runbooks</a></p></section>
+${candidates.length ? `<section><h2>Closest candidates</h2><ol class="matches">${candidates.map((m) => `<li><a href="/runbooks/${encodeURIComponent(m.playbook)}">${e(m.title)}</a> <span class="conf">score ${m.score.toFixed(2)}</span></li>`).join('')}</ol></section>` : ''}
+${renderInput(d)}
+${renderFooter(view)}`,
+    assets,
+  );
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function renderInput(d: Diagnosis): string {
+  return `<section><h2>Input (redacted)</h2><p class="meta">${plural(d.input.lines, 'line')}, ${plural(d.input.bytes, 'byte')}, ${plural(d.input.redactions, 'redaction')}${d.input.truncated ? ` — ${e(d.input.truncation ?? 'truncated')}` : ''}</p>
+<pre class="log input"><code>${e(d.text)}</code></pre></section>`;
+}
+
+function renderFooter(view: TriagePageView): string {
+  return `<footer class="meta"><p>Created ${time(view.createdAt)} via ${e(view.source)} · kept until ${time(view.expiresAt)}</p></footer>`;
 }
 
 /** How the checks run ended, as the end of "Cluster checks on X …". */

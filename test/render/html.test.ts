@@ -83,3 +83,22 @@ describe('command placeholders', () => {
     expect(html).toContain('Replace <code>&lt;pod&gt;</code> before running.');
   });
 });
+
+describe('triage page without a diagnosis', () => {
+  it('says no playbook matched instead of "text-only, confidence 0%", with no empty command section', () => {
+    const d: Diagnosis = { ...diagnosis(), playbook: null, title: null, confidence: 0, rootCause: null, matches: [], checks: [], notes: ['no playbook matched: this does not look like a known Helm failure'] };
+    const html = renderTriagePage(view({ diagnosis: d }), ASSETS);
+    expect(html).toContain('<h1>No diagnosis</h1>');
+    expect(html).toContain('abstains rather than guess');
+    expect(html).toContain('href="/runbooks"');
+    expect(html).not.toContain('confidence 0%');
+    expect(html).not.toContain('text-only');
+    expect(html).not.toContain('Suggested commands');
+    expect(html).toContain('1 line, 10 bytes, 0 redactions');
+  });
+
+  it('labels a diagnosis that was never checked in words', () => {
+    const html = renderTriagePage(view(), ASSETS);
+    expect(html).toContain('>not checked on a cluster<');
+  });
+});
