@@ -77,7 +77,9 @@ export async function runDiagnoseCommand(
     } else {
       const heading = many ? (file === '-' ? '(stdin)' : file) : undefined;
       const color = io.isTTY && io.env.NO_COLOR === undefined;
-      const rendered = renderText(d, heading === undefined ? { color } : { color, heading });
+      // An extension that printed text (e.g. --check findings) has answered what the checks line would suggest.
+      const checked = texts.length > 0;
+      const rendered = renderText(d, heading === undefined ? { color, checked } : { color, heading, checked });
       io.stdout(rendered + texts.map((t) => `${t.endsWith('\n') ? t : `${t}\n`}`).join('') + (many ? '\n' : ''));
     }
   }

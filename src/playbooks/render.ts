@@ -3,7 +3,10 @@
 import { isShellSafe } from '../triage/facts.js';
 import type { Facts } from '../triage/types.js';
 
-const PLACEHOLDER = /\{\{\s{0,4}([A-Za-z][A-Za-z0-9_.]{0,63})\s{0,4}\}\}/g;
+// `{{name}}`, or `{{name|words}}` in prose: the words stand in when the fact is unknown, so a root cause
+// reads "the rollback or upgrade was rejected" rather than "the <verb> was rejected". Commands never
+// take a fallback: an unknown value there must stay visible.
+const PLACEHOLDER = /\{\{\s{0,4}([A-Za-z][A-Za-z0-9_.]{0,63})(?:\|([^{}|\n]{1,80}))?\s{0,4}\}\}/g;
 
 /** The value a placeholder stands for, or undefined. Supports `resource.kind`, `resource.name`, `webhookService.namespace`. */
 export function factValue(facts: Facts, path: string): string | undefined {
@@ -51,8 +54,9 @@ export interface Rendered {
 
 export function renderTemplate(template: string, facts: Facts, options: { shell?: boolean } = {}): Rendered {
   const missing: string[] = [];
-  const text = template.replace(PLACEHOLDER, (_m, name: string) => {
+  const text = template.replace(PLACEHOLDER, (_m, name: string, fallback: string | undefined) => {
     const value = factValue(facts, name);
+    if ((value === undefined || value === '') && fallback !== undefined && options.shell !== true) return fallback.trim();
     if (value === undefined || value === '' || (options.shell === true && !isShellSafe(value))) {
       if (!missing.includes(name)) missing.push(name);
       return `<${name}>`;

@@ -2,6 +2,7 @@
 // Every piece of user or playbook text goes through escapeHtml (or the safe Markdown subset); the
 // pages load one stylesheet and one script from our own origin, so a strict CSP holds (no inline code).
 import type { Finding, Verdict } from '../checks/types.js';
+import { shownMatches, summaryAfterBadge } from './shared.js';
 import type { CheckOutcome } from '../queue/types.js';
 import type { Diagnosis, Facts, RenderedCommand } from '../triage/types.js';
 import { escapeHtml, isSafeHref, renderInline, renderMarkdown } from './markdown.js';
@@ -315,17 +316,6 @@ const OUTCOME_TEXT: Record<CheckOutcome, string> = {
   unavailable: 'could not be queued',
   error: 'failed',
 };
-
-/** The verdict summary without a leading "<status>: " that the badge beside it already shows. */
-export function summaryAfterBadge(status: string, summary: string): string {
-  const prefix = `${status}: `;
-  return summary.toLowerCase().startsWith(prefix) ? summary.slice(prefix.length) : summary;
-}
-
-/** The matched playbook plus alternatives that scored anything: a "score 0.00" row only confuses. */
-export function shownMatches(d: Pick<Diagnosis, 'playbook' | 'matches'>): Diagnosis['matches'] {
-  return d.matches.filter((m) => m.playbook === d.playbook || m.score >= 0.005);
-}
 
 function renderFinding(f: Finding, descriptions: Record<string, string>): string {
   const description = descriptions[f.check];

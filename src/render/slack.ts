@@ -1,6 +1,7 @@
 // Diagnosis → Slack Block Kit. Pure: no I/O. Slack's limits are enforced here, and every piece of text
 // that came from a paste is escaped so `<!channel>`, `<!here>` or `<@U…>` can never ping anyone.
 import type { types } from '@slack/bolt';
+import { summaryAfterBadge } from './shared.js';
 import type { Finding, FindingStatus } from '../checks/types.js';
 import type { CheckResult } from '../queue/types.js';
 import type { Diagnosis, RenderedCommand } from '../triage/types.js';
@@ -150,7 +151,7 @@ function checksBlocks(checks: ChecksState): Block[] {
       }
       const blocks: Block[] = [];
       const verdict = result.verdict
-        ? `*Verdict:* ${escapeSlack(result.verdict.status)} (${percent(result.verdict.confidence)}) — ${escapeSlack(truncate(result.verdict.summary, 500))}`
+        ? `*Verdict:* ${escapeSlack(result.verdict.status)} (${percent(result.verdict.confidence)}) — ${escapeSlack(truncate(summaryAfterBadge(result.verdict.status, result.verdict.summary), 500))}`
         : '*Verdict:* none';
       blocks.push(section(`*Checked on cluster ${codeSpan(result.cluster)}*\n${verdict}`));
       if (result.findings.length > 0) {

@@ -1,10 +1,13 @@
 // Pure: a diagnosis as plain terminal text. Colour codes only when asked (the CLI asks on a TTY).
 import type { Diagnosis } from '../triage/types.js';
+import { shownMatches } from './shared.js';
 
 export interface TextOptions {
   color?: boolean;
   /** Heading shown first, e.g. the file name when several are diagnosed. */
   heading?: string;
+  /** Cluster checks ran and are printed after: don't suggest --check. */
+  checked?: boolean;
 }
 
 type Style = (s: string) => string;
@@ -51,12 +54,12 @@ export function renderText(d: Diagnosis, options: TextOptions = {}): string {
       }
     }
   }
-  const others = d.matches.filter((m) => m.playbook !== d.playbook);
+  const others = shownMatches(d).filter((m) => m.playbook !== d.playbook);
   if (others.length > 0) {
     out.push('', s.bold(d.playbook === null ? 'Candidates' : 'Other matches'));
     for (const m of others) out.push(`  ${m.playbook} ${s.dim(formatConfidence(m.score))}${m.noise === true ? s.dim(' (noise)') : ''}`);
   }
-  if (d.checks.length > 0) out.push('', `${s.bold('Checks')} ${s.dim('(run with a cluster connection)')}: ${d.checks.join(', ')}`);
+  if (d.checks.length > 0 && options.checked !== true) out.push('', `${s.bold('Checks')} ${s.dim('(verify against a cluster with --check)')}: ${d.checks.join(', ')}`);
   if (d.notes.length > 0) {
     out.push('', s.bold('Notes'));
     for (const n of d.notes) out.push(`  - ${n}`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderCommands, renderTriagePage, shownMatches, summaryAfterBadge, toReplace, type TriagePageView } from '../../src/render/html.js';
+import { renderCommands, renderTriagePage, toReplace, type TriagePageView } from '../../src/render/html.js';
+import { shownMatches, summaryAfterBadge } from '../../src/render/shared.js';
 import type { Diagnosis } from '../../src/triage/types.js';
 
 const ASSETS = { css: '/assets/a.css', js: '/assets/a.js' };

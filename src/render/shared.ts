@@ -1,0 +1,13 @@
+// Small pure helpers every renderer (text, Slack, HTML) shares, so the three never disagree.
+import type { Diagnosis } from '../triage/types.js';
+
+/** The verdict summary without a leading "<status>: " that a badge or label beside it already shows. */
+export function summaryAfterBadge(status: string, summary: string): string {
+  const prefix = `${status}: `;
+  return summary.toLowerCase().startsWith(prefix) ? summary.slice(prefix.length) : summary;
+}
+
+/** The matched playbook plus alternatives that scored anything: a "0%" row only confuses. */
+export function shownMatches(d: Pick<Diagnosis, 'playbook' | 'matches'>): Diagnosis['matches'] {
+  return d.matches.filter((m) => m.playbook === d.playbook || m.score >= 0.005);
+}
