@@ -91,7 +91,11 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
   };
   const client = new webApi.WebClient(token, clientOptions);
-  const identity = deps.botUserId ? { botId: deps.botId, botUserId: deps.botUserId } : await identify(client, config.SLACK_API_URL);
+  // Start-up identity check: a short, lightly retried client, so a wrong SLACK_API_URL or token fails in
+  // seconds with a clear message instead of after the long retry schedule meant for replies.
+  const identity = deps.botUserId
+    ? { botId: deps.botId, botUserId: deps.botUserId }
+    : await identify(new webApi.WebClient(token, { ...clientOptions, retryConfig: { retries: 2, factor: 1.5, minTimeout: 250 }, timeout: 5000 }), config.SLACK_API_URL);
 
   const fetchFn = deps.fetch ?? fetch;
   const publisher = new SlackPublisher(client, deps.kv, fetchFn);

@@ -37,6 +37,15 @@ describe('createSlackApp (uses a port: local Slack API)', () => {
     await expect(attempt).rejects.toThrow(/invalid_auth.*SLACK_BOT_TOKEN/);
   });
 
+  it('fails fast with a ConfigError when SLACK_API_URL cannot be reached, whatever the reply retry settings', async () => {
+    const { freePort } = await import('../support/redis.js');
+    const closed = await freePort();
+    const env = { SLACK_BOT_TOKEN: 'xoxb-x-y', SLACK_SIGNING_SECRET: 'secret-123456', SLACK_API_URL: `http://127.0.0.1:${closed}/api/` };
+    // Reply-path settings with a long retry schedule must not slow the start-up check down.
+    const attempt = createSlackApp({ ...deps(env), clientOptions: { retryConfig: { retries: 10, factor: 2, minTimeout: 5000 } } });
+    await expect(attempt).rejects.toThrow(/could not be reached.*SLACK_API_URL/);
+  }, 20_000);
+
   it('refuses to start without a signing secret in HTTP mode, saying where to find it', async () => {
     await expect(createSlackApp(deps({ SLACK_BOT_TOKEN: 'xoxb-x-y', SLACK_API_URL: 'http://127.0.0.1:9/api/' }))).rejects.toThrow(/SLACK_SIGNING_SECRET/);
   });
