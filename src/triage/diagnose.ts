@@ -44,7 +44,10 @@ function diagnoseUnsafe(raw: string, set: PlaybookSet, options: DiagnoseOptions)
   }
   const redacted = redact(normalized.text);
   const text = redacted.text;
-  const lines = text === '' ? 0 : text.split('\n').length;
+  // One line index for counting, facts and matching: splitting a 1 MiB paste of short lines would
+  // allocate half a million strings.
+  const index = indexLines(text);
+  const lines = text === '' ? 0 : index.count;
   const input: InputInfo = {
     bytes: normalized.bytes,
     lines,
@@ -57,7 +60,6 @@ function diagnoseUnsafe(raw: string, set: PlaybookSet, options: DiagnoseOptions)
     notes.push(normalized.truncation);
   }
   if (redacted.count > 0) notes.push(`${redacted.count} secret${redacted.count === 1 ? '' : 's'} redacted before diagnosis`);
-  const index = indexLines(text);
   const scanned = scannerFor(set).scan(index);
   const facts: Facts = { ...extractFacts(text, index, scanned), ...definedOnly(options.overrides ?? {}) };
   if (text.trim() === '') {

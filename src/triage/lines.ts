@@ -16,11 +16,29 @@ export interface LineIndex {
 }
 
 export function indexLines(text: string): LineIndex {
+  // One pass, growing the offsets by doubling (a second counting pass costs as much as the first).
+  let buf = new Int32Array(Math.max(16, Math.min(text.length >> 5, 1 << 16)));
+  // indexOf is fast across long lines but costs a call per line; a 1 MiB paste of 2-character lines is
+  // faster read character by character. So read by hand, and jump with indexOf once a line runs long.
   let count = 1;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++;
-  const starts = new Int32Array(count);
-  let n = 1;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts[n++] = at + 1;
+  const n = text.length;
+  let run = 0;
+  for (let i = 0; i < n; i++) {
+    if (text.charCodeAt(i) !== 10) {
+      if (++run < 32) continue;
+      const at = text.indexOf('\n', i + 1);
+      if (at < 0) break;
+      i = at;
+    }
+    run = 0;
+    if (count === buf.length) {
+      const grown = new Int32Array(buf.length * 2);
+      grown.set(buf);
+      buf = grown;
+    }
+    buf[count++] = i + 1;
+  }
+  const starts = buf.subarray(0, count);
   const lowered = text.toLowerCase();
   const lower = lowered.length === text.length ? lowered : undefined;
   const cache = new Map<number, string>();
@@ -122,8 +140,24 @@ export function findLines(
   return hits;
 }
 
-/** Lines holding each literal, found in one pass; 'many' when a literal is too common to list. */
-export type LiteralHits = ReadonlyMap<string, readonly number[] | 'many'>;
+/**
+ * Lines holding each literal, found in one pass; 'many' when a literal is too common to list; undefined
+ * for a literal the scan did not look for (the caller then searches itself).
+ */
+export interface LiteralHits {
+  get(literal: string): readonly number[] | 'many' | undefined;
+}
+
+const NO_LINES: readonly number[] = Object.freeze([]);
+
+/** Only literals that occur get a list: a short paste hits a handful of the hundreds scanned for. */
+class ScanResult implements LiteralHits {
+  readonly found = new Map<string, number[] | 'many'>();
+  constructor(private readonly known: ReadonlySet<string>) {}
+  get(literal: string): readonly number[] | 'many' | undefined {
+    return this.found.get(literal) ?? (this.known.has(literal) ? NO_LINES : undefined);
+  }
+}
 
 const MAX_LINES_PER_LITERAL = 4096;
 
@@ -134,22 +168,28 @@ const MAX_LINES_PER_LITERAL = 4096;
 export class LiteralScanner {
   private readonly regex: RegExp | undefined;
   private readonly implied = new Map<string, string[]>();
+  private readonly known: ReadonlySet<string>;
   readonly literals: readonly string[];
 
   constructor(literals: Iterable<string>) {
     const unique = [...new Set([...literals].filter((l) => l.length > 0))].sort((a, b) => b.length - a.length || a.localeCompare(b));
     this.literals = unique;
+    this.known = new Set(unique);
     for (const lit of unique) this.implied.set(lit, unique.filter((other) => other !== lit && lit.includes(other)));
     this.regex = unique.length > 0 ? new RegExp(unique.map(escapeRegex).join('|'), 'g') : undefined;
   }
 
   scan(index: LineIndex): LiteralHits | undefined {
     if (this.regex === undefined || index.lower === undefined) return undefined;
-    const lists = new Map<string, number[] | 'many'>();
-    for (const lit of this.literals) lists.set(lit, []);
+    const result = new ScanResult(this.known);
+    const lists = result.found;
     const add = (lit: string, line: number): void => {
       const list = lists.get(lit);
-      if (list === undefined || list === 'many') return;
+      if (list === undefined) {
+        lists.set(lit, [line]);
+        return;
+      }
+      if (list === 'many') return;
       if (list[list.length - 1] === line) return;
       if (list.length >= MAX_LINES_PER_LITERAL) lists.set(lit, 'many');
       else list.push(line);
@@ -172,7 +212,7 @@ export class LiteralScanner {
       // Step one character, not past the match: another literal may start inside this one.
       re.lastIndex = m.index + 1;
     }
-    return lists;
+    return result;
   }
 }
 
@@ -181,14 +221,21 @@ function escapeRegex(s: string): string {
 }
 
 /** Candidate lines for a set of literals from a scan, or undefined when the scan cannot answer. */
-export function candidateLines(hits: LiteralHits | undefined, literals: readonly string[] | undefined): number[] | undefined {
+export function candidateLines(hits: LiteralHits | undefined, literals: readonly string[] | undefined): readonly number[] | undefined {
   if (hits === undefined || literals === undefined || literals.length === 0) return undefined;
+  if (literals.length === 1) {
+    const list = hits.get(literals[0] ?? '');
+    return list === undefined || list === 'many' ? undefined : list;
+  }
   const out: number[] = [];
+  let nonEmpty = 0;
   for (const lit of literals) {
     const list = hits.get(lit);
     if (list === undefined || list === 'many') return undefined;
+    if (list.length > 0) nonEmpty++;
     for (const n of list) out.push(n);
   }
-  if (literals.length === 1) return out;
+  // One list is already ascending and duplicate-free.
+  if (nonEmpty <= 1) return out;
   return [...new Set(out)].sort((a, b) => a - b);
 }
