@@ -67,6 +67,7 @@ export const failingWebhooks = defineCheck<Gathered>({
     'list mutatingwebhookconfigurations.admissionregistration.k8s.io',
     'list customresourcedefinitions.apiextensions.k8s.io',
     'get services, endpoints (webhook service namespaces)',
+    'list endpointslices.discovery.k8s.io (when Endpoints are not mirrored)',
   ],
   async gather({ kube, signal }) {
     const pending = await collect(kube, signal);

@@ -18,7 +18,7 @@ const CHECK_IDS = [
 // What the checks declare (test/deploy/check-permissions.test.ts holds the rules to that). The issue's
 // first list also had endpointslices and namespaces, which no check reads, and lacked jobs.batch,
 // which orphaned-workloads lists.
-const NAMESPACED = ['services', 'pods', 'replicasets', 'deployments', 'statefulsets', 'daemonsets', 'jobs', 'endpoints', 'events', 'secrets', 'configmaps'];
+const NAMESPACED = ['services', 'pods', 'replicasets', 'deployments', 'statefulsets', 'daemonsets', 'jobs', 'endpoints', 'endpointslices', 'events', 'secrets', 'configmaps'];
 const CLUSTER_SCOPED = ['customresourcedefinitions', 'validatingwebhookconfigurations', 'mutatingwebhookconfigurations'];
 const DISCOVERY_URLS = new Set(['/version', '/api', '/api/*', '/apis', '/apis/*']);
 
