@@ -15,6 +15,8 @@ export interface LineIndex {
   lineOf(offset: number): number;
 }
 
+const CASED = /[A-Z\u0080-\uffff]/;
+
 export function indexLines(text: string): LineIndex {
   // One pass, growing the offsets by doubling (a second counting pass costs as much as the first).
   let buf = new Int32Array(Math.max(16, Math.min(text.length >> 5, 1 << 16)));
@@ -39,7 +41,8 @@ export function indexLines(text: string): LineIndex {
     buf[count++] = i + 1;
   }
   const starts = buf.subarray(0, count);
-  const lowered = text.toLowerCase();
+  // Only A-Z and non-ASCII change case: without them the text is its own lowercase copy.
+  const lowered = CASED.test(text) ? text.toLowerCase() : text;
   const lower = lowered.length === text.length ? lowered : undefined;
   const cache = new Map<number, string>();
   return {

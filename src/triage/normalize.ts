@@ -78,6 +78,7 @@ function unescapeSlack(text: string): string {
 // Escaped JSON strings (controller logs, Terraform, Flux events) hide the message behind \" and \n.
 // A hand-written scan: a regex with a callback per escape is far slower on escape-dense input.
 function unescapeJsonish(line: string): string {
+  if (line.length >= DENSE_LINE) return unescapeJsonishLong(line);
   // Fast path (native split/join) when no escaped backslash or \u escape can make the order matter.
   if (!line.includes('\\\\') && !line.includes('\\u')) {
     return line.split('\\"').join('"').split('\\n').join('\n').split('\\t').join('\t').split('\\r').join('');
@@ -115,6 +116,48 @@ function unescapeJsonish(line: string): string {
     }
   }
   return from === 0 ? line : out + line.slice(from);
+}
+
+const DENSE_LINE = 4096;
+const HEX4 = /^[0-9a-fA-F]{4}$/;
+
+/**
+ * The same rules as unescapeJsonish, one character at a time into a code-unit buffer: on a long line
+ * made of escapes, split/join or string building per escape costs several times more.
+ */
+function unescapeJsonishLong(line: string): string {
+  const n = line.length;
+  const out = new Uint16Array(n);
+  let o = 0;
+  let changed = false;
+  for (let i = 0; i < n; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 92 && i < n - 1) {
+      const d = line.charCodeAt(i + 1);
+      let code = -1;
+      let width = 2;
+      if (d === 34 || d === 92) code = d; // \" \\
+      else if (d === 110) code = 10; // \n
+      else if (d === 116) code = 9; // \t
+      else if (d === 114) code = -2; // \r: dropped
+      else if (d === 117 && HEX4.test(line.slice(i + 2, i + 6))) {
+        const hex = parseInt(line.slice(i + 2, i + 6), 16);
+        code = hex < 32 && hex !== 10 && hex !== 9 ? 32 : hex;
+        width = 6;
+      }
+      if (code !== -1) {
+        if (code >= 0) out[o++] = code;
+        i += width - 1;
+        changed = true;
+        continue;
+      }
+    }
+    out[o++] = c;
+  }
+  if (!changed) return line;
+  const parts: string[] = [];
+  for (let k = 0; k < o; k += 8192) parts.push(String.fromCharCode(...out.subarray(k, Math.min(o, k + 8192))));
+  return parts.join('');
 }
 
 function hasJsonEscapes(line: string): boolean {
