@@ -11,7 +11,10 @@ export interface Redacted {
 interface Rule {
   kind: string;
   pattern: RegExp;
-  /** Every match contains this exact text: when the paste lacks it, the regex is not run at all. */
+  /**
+   * Every match contains this exact text: when the paste lacks it, the regex is not run at all. Only worth
+   * it where the regex is slow: indexOf of a short literal costs ~6 ms on 1 MiB of its first character.
+   */
   literal?: string;
   /** Builds the replacement from the match groups; default replaces the whole match. */
   replace?: (mark: string, ...groups: string[]) => string;
@@ -24,18 +27,18 @@ const SECRET_KEY = /(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|a
 const NOT_SECRET_SUFFIX = /(?:name|names|ref|keyref|namespace|file|path|type|length|ttl|expiry|_?id)$/i;
 
 const RULES: Rule[] = [
-  { kind: 'slack-token', pattern: /\bxox[abprse]-[A-Za-z0-9-]{6,256}/g, literal: 'xox' },
-  { kind: 'slack-token', pattern: /\bxapp-[A-Za-z0-9-]{6,256}/g, literal: 'xapp-' },
+  { kind: 'slack-token', pattern: /\bxox[abprse]-[A-Za-z0-9-]{6,256}/g },
+  { kind: 'slack-token', pattern: /\bxapp-[A-Za-z0-9-]{6,256}/g },
   { kind: 'github-token', pattern: /\bgh[pousr]_[A-Za-z0-9]{20,255}/g },
-  { kind: 'github-token', pattern: /\bgithub_pat_[A-Za-z0-9_]{20,255}/g, literal: 'github_pat_' },
-  { kind: 'gitlab-token', pattern: /\bglpat-[A-Za-z0-9_-]{20,255}/g, literal: 'glpat-' },
+  { kind: 'github-token', pattern: /\bgithub_pat_[A-Za-z0-9_]{20,255}/g },
+  { kind: 'gitlab-token', pattern: /\bglpat-[A-Za-z0-9_-]{20,255}/g },
   { kind: 'aws-access-key', pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g },
   {
     kind: 'aws-secret',
     pattern: /(aws_secret_access_key|aws_session_token|secretAccessKey)(["']?[ \t]{0,4}[=:][ \t]{0,4}["']?)([A-Za-z0-9/+=]{16,256})/gi,
     replace: (m, key, sep) => `${key}${sep}${m}`,
   },
-  { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{4,8192}\.[A-Za-z0-9_-]{0,4096}/g, literal: 'eyJ' },
+  { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{4,8192}\.[A-Za-z0-9_-]{0,4096}/g },
   {
     kind: 'authorization',
     pattern: /\b(authorization|proxy-authorization)(["']?[ \t]{0,4}[=:][ \t]{0,4}["']?)((?:bearer|basic|token|digest)[ \t]{1,4})?([^\s"',;]{4,4096})/gi,
