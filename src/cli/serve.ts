@@ -19,6 +19,7 @@ import { createSlackApp, type SlackApp } from '../slack/app.js';
 import type { KeyValueStore } from '../store/kv.js';
 import { MemoryKeyValueStore } from '../store/memory-kv.js';
 import { RedisKeyValueStore } from '../store/redis-kv.js';
+import { FailOpenKeyValueStore } from '../store/fail-open-kv.js';
 import { KeyValueTriageStore } from '../store/triages.js';
 import { diagnose } from '../triage/diagnose.js';
 import { createWebServer } from '../web/server.js';
@@ -85,6 +86,8 @@ export async function startServe(options: StartServeOptions = {}): Promise<Runni
 
   const redisUrl = config.REDIS_URL;
   let kv: KeyValueStore;
+  /** For exactly-once guards (the result consumer): failures must surface, not fail open. */
+  let exactKv: KeyValueStore | undefined;
   let dispatcher: CheckDispatcher | ((reporter: ResultReporter) => CheckDispatcher);
   if (redisUrl) {
     // Commands wait for the first connect (offline queue) but fail within ~2 s while Redis is down,
@@ -92,7 +95,9 @@ export async function startServe(options: StartServeOptions = {}): Promise<Runni
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 2000, connectTimeout: 2000 });
     redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error (reconnecting)'));
     closers.push(() => closeConnection(redis));
-    kv = new RedisKeyValueStore(redis);
+    const shared = new RedisKeyValueStore(redis);
+    kv = new FailOpenKeyValueStore(shared, () => redis.status === 'ready', logger);
+    exactKv = shared;
     const bull = new BullMqDispatcher({ redisUrl, logger });
     closers.push(() => bull.close());
     dispatcher = bull;
@@ -129,7 +134,7 @@ export async function startServe(options: StartServeOptions = {}): Promise<Runni
 
   let consumer: ResultConsumer | undefined;
   if (redisUrl && slack) {
-    consumer = startResultConsumer({ redisUrl, reporter: slack.reporter, kv, logger });
+    consumer = startResultConsumer({ redisUrl, reporter: slack.reporter, kv: exactKv ?? kv, logger });
     closers.push(() => consumer!.close());
   }
 

@@ -30,12 +30,21 @@ function env(slack: SlackApiServer, extra: Record<string, string>): ReturnType<t
   });
 }
 
+async function waitReady(url: string, timeoutMs = 15_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = (await fetch(`${url}/readyz`, { headers: { accept: 'application/json' } })).status;
+    if (status === 200 || Date.now() > deadline) return status;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 function blocksText(params: Record<string, unknown>): string {
   return JSON.stringify(params.blocks ?? '') + String(params.text ?? '');
 }
 
-async function commandRoundTrip(server: RunningServer, slack: SlackApiServer): Promise<{ posted: string; updated: string }> {
-  const res = await sendCommand(`${server.url}/slack/events`, SECRET, { text: PASTE, channel_id: 'C0SERVE01' });
+async function commandRoundTrip(server: RunningServer, slack: SlackApiServer, channel = 'C0SERVE01'): Promise<{ posted: string; updated: string }> {
+  const res = await sendCommand(`${server.url}/slack/events`, SECRET, { text: PASTE, channel_id: channel });
   expect(res.status).toBe(200);
   const post = await slack.waitFor('chat.postMessage', () => slack.callsTo('chat.postMessage')[0], 10_000);
   const update = await slack.waitFor('chat.update with the verdict', () => slack.callsTo('chat.update').find((c) => /confirmed/i.test(blocksText(c.params))), 20_000);
@@ -80,10 +89,32 @@ describe('serve, distributed mode (uses redis-server, an agent and local Slack/K
     expect(kube.writeAttempts).toHaveLength(0);
   });
 
+  it('still answers with the text diagnosis while Redis is down, saying checks are unavailable, and recovers', async () => {
+    await redis.stop();
+    try {
+      slack.reset();
+      const res = await sendCommand(`${server.url}/slack/events`, SECRET, { text: PASTE, channel_id: 'C0SERVE02' });
+      expect(res.status).toBe(200);
+      const post = await slack.waitFor('a reply while Redis is down', () => slack.callsTo('chat.postMessage')[0], 15_000);
+      expect(blocksText(post.params)).toContain('loadBalancerClass');
+      // The same message then says why no checks will follow.
+      const note = await slack.waitFor('the unavailable note', () => slack.callsTo('chat.update').find((c) => /unavailable/i.test(blocksText(c.params))), 15_000);
+      expect(note.params.ts).toBe(post.response?.ts);
+    } finally {
+      await redis.start();
+    }
+    // Recovery without a restart: once the bot reports ready again, a new request is checked as usual.
+    expect(await waitReady(server.url)).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500)); // the producer's reconnect backoff is at most 1 s
+    slack.reset();
+    const { updated } = await commandRoundTrip(server, slack, 'C0SERVE03');
+    expect(updated).toMatch(/v2\.7\.1/);
+  }, 60_000);
+
   it('serves health, readiness (Redis reachable) and a runbook page on the same port', async () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${server.url}/readyz`, { headers: { accept: 'application/json' } });
-    expect(ready.status).toBe(200);
+    // Polls: an earlier test restarted Redis, and the bot reconnects by itself (no restart).
+    expect(await waitReady(server.url)).toBe(200);
     const page = await fetch(`${server.url}/runbooks/immutable-load-balancer-class?release=web&namespace=storefront`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('helm history web -n storefront');
