@@ -184,6 +184,8 @@ function cleanLine(raw: string): string {
   return line;
 }
 
+const NEEDS_CLEANING = /[>│┃║╷╵]|```/;
+
 // Lines that need more than the whole-text passes: quotes, boxes, fences, escaped JSON.
 const MARKED = /^[ \t]*>|[│┃║╷╵]|```|\\["nu\\]/gm;
 
@@ -201,7 +203,10 @@ function cleanMarkedLines(text: string): string {
     let line = text.slice(start, end);
     // Twice: logs of logs escape twice (\\\" → \" → ").
     for (let pass = 0; pass < 2 && hasJsonEscapes(line); pass++) line = unescapeJsonish(line);
-    line = line.includes('\n') ? line.split('\n').map(cleanLine).join('\n') : cleanLine(line);
+    // Unescaping can turn one line into thousands; cleanLine changes only lines with a quote marker, box
+    // character or fence, so skip the split when there is none.
+    if (!line.includes('\n')) line = cleanLine(line);
+    else if (NEEDS_CLEANING.test(line)) line = line.split('\n').map(cleanLine).join('\n');
     out += text.slice(from, start) + line;
     from = end;
     if (end >= text.length) break;

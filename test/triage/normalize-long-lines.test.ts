@@ -25,3 +25,13 @@ describe('normalize: escaped JSON on long lines', () => {
     expect(normalize(line).text).toBe(`${'x\\q\\u12G4 " '.repeat(600)}\\`);
   });
 });
+
+describe('normalize: escaped newlines that open quoted or boxed lines', () => {
+  it('still cleans the lines the unescaping creates', () => {
+    expect(normalize('{"msg":"first\\n> quoted\\n│ boxed │\\n"}').text).toBe('{"msg":"first\nquoted\nboxed\n"}');
+  });
+
+  it('leaves plain lines from unescaping as they are', () => {
+    expect(normalize('{"msg":"a\\n  b \\nc"}').text).toBe('{"msg":"a\n  b \nc"}');
+  });
+});
