@@ -92,7 +92,10 @@ function applyCommand(facts: Facts, cmd: CommandFacts): void {
   if (cmd.namespace !== undefined && validName(cmd.namespace)) facts.namespace ??= cmd.namespace;
   if (cmd.flags.length > 0) facts.flags = [...new Set([...(facts.flags ?? []), ...cmd.flags])];
   if (Object.keys(cmd.setValues).length > 0) facts.setValues = { ...cmd.setValues, ...(facts.setValues ?? {}) };
-  const [a, b] = cmd.positionals;
+  const [a0, b0] = cmd.positionals;
+  // In prose the words after the verb are English, not a release and chart: take neither.
+  const a = plausible(a0) ? a0 : undefined;
+  const b = a !== undefined && plausible(b0) ? b0 : undefined;
   switch (cmd.verb) {
     case 'install':
     case 'upgrade':
@@ -117,6 +120,20 @@ function applyCommand(facts: Facts, cmd: CommandFacts): void {
     default:
       break;
   }
+}
+
+// Words that follow `helm upgrade` in prose ("helm upgrade correctly picks up…", "helm delete does not
+// remove…") rather than in a command line. A release or chart is never one of these in practice.
+const PROSE_WORDS = new Set([
+  'a', 'an', 'the', 'this', 'that', 'it', 'its', 'my', 'our', 'your', 'and', 'or', 'but', 'then', 'now', 'also', 'just',
+  'still', 'again', 'always', 'never', 'not', 'no', 'does', 'doesnt', 'did', 'didnt', 'do', 'is', 'was', 'are', 'were',
+  'will', 'wont', 'would', 'should', 'could', 'can', 'cannot', 'cant', 'has', 'have', 'had', 'works', 'worked', 'fails',
+  'failed', 'keeps', 'seems', 'command', 'commands', 'correctly', 'properly', 'successfully', 'fine', 'with', 'without',
+  'to', 'on', 'in', 'for', 'of', 'from', 'after', 'before', 'when', 'if', 'because', 'which', 'where', 'how', 'why',
+]);
+
+function plausible(name: string | undefined): name is string {
+  return name !== undefined && !PROSE_WORDS.has(name.toLowerCase().replace(/'/g, ''));
 }
 
 function validName(s: string): boolean {

@@ -62,3 +62,17 @@ describe('extractFacts', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('helm verbs in prose', () => {
+  it('takes no release or chart from English words after the verb', () => {
+    const f = extractFacts('after helm delete does not remove the pods, and helm upgrade correctly picks up the chart');
+    expect(f.release).toBeUndefined();
+    expect(f.chart).toBeUndefined();
+  });
+
+  it('still reads a real command line', () => {
+    const f = extractFacts('$ helm upgrade web ./chart -n prod --atomic');
+    expect(f.release).toBe('web');
+    expect(f.chart).toBe('./chart');
+  });
+});
