@@ -4,25 +4,18 @@
 // The scan runs in a fresh child process as plain JavaScript (the facade transpiled with
 // TypeScript, as in the production build), so its memory is measured alone: the in-memory server
 // stays in this process, and tsx's loader overhead (~90 MB with client-node) is not counted.
-import { fork } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { relative } from 'node:path';
 import { startKubeApiServer } from '../test/support/kube-api-server.js';
 import { generateWorkloads } from '../test/support/scenario.js';
 import type { ScanResult } from '../test/kube/scale-scan.js';
+import { ROOT, runChild, transpileForChild } from './support/child-scan.js';
 
 const PODS = 50_000;
 const REPLICA_SETS = 10_000;
 const PAGE = 500;
 const NAMESPACE = 'scale';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// Inside node_modules so the transpiled files resolve @kubernetes/client-node from the project.
-const outDir = join(root, 'node_modules', '.cache', 'helm-triage-bench');
 const SOURCES = [
-  'test/kube/scale-scan.ts',
   'src/kube/client.ts',
   'src/kube/discovery.ts',
   'src/kube/errors.ts',
@@ -32,44 +25,20 @@ const SOURCES = [
   'src/errors.ts',
 ];
 
-function transpile(): string {
-  for (const file of SOURCES) {
-    const out = ts.transpileModule(readFileSync(join(root, file), 'utf8'), {
-      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: false },
-      fileName: file,
-    });
-    const target = join(outDir, file.replace(/\.ts$/, '.js'));
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, out.outputText);
-  }
-  writeFileSync(join(outDir, 'package.json'), '{"type":"module"}\n');
-  return join(outDir, 'test/kube/scale-scan.js');
-}
-
 export async function run(): Promise<void> {
-  const entry = transpile();
+  const entry = transpileForChild('helm-triage-bench', SOURCES, 'test/kube/scale-scan.ts');
   const t0 = performance.now();
   const server = await startKubeApiServer({}, { objects: generateWorkloads({ namespace: NAMESPACE, pods: PODS, replicaSets: REPLICA_SETS, orphanEvery: 50 }) });
   const loadMs = performance.now() - t0;
   try {
-    const child = fork(entry, [], {
-      execArgv: [],
-      env: { ...process.env, KUBE_SCALE_SCAN: JSON.stringify({ url: server.url, token: server.token, namespace: NAMESPACE, pageSize: PAGE }) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const serverCpu0 = process.cpuUsage();
-    const result = await new Promise<ScanResult>((resolve, reject) => {
-      child.once('message', (m) => resolve(m as ScanResult));
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`scan process exited with ${code} before reporting`)));
-    });
-    const serverCpu = process.cpuUsage(serverCpu0);
+    const { result: scan, parentCpuMs } = await runChild<ScanResult>(entry, 'KUBE_SCALE_SCAN', { url: server.url, token: server.token, namespace: NAMESPACE, pageSize: PAGE });
+    const result = { ...scan.result, ...scan };
     const pages = server.requestCount - 1; // minus the warm-up /version
     console.log(`kube-scale: local server holds ${PODS} pods + ${REPLICA_SETS} replicasets (loaded in ${loadMs.toFixed(0)} ms)`);
     console.log(`kube-scale: scan ${(result.ms / 1000).toFixed(2)} s for ${result.pods + result.replicaSets} objects, ${pages} pages of ${PAGE} (${result.orphanReplicaSets} orphaned replicasets seen)`);
-    console.log(`kube-scale: CPU ${(result.cpuMs / 1000).toFixed(2)} s in the scanning process, ${((serverCpu.user + serverCpu.system) / 1e6).toFixed(2)} s in the local server (wall time above depends on machine load)`);
+    console.log(`kube-scale: CPU ${(result.cpuMs / 1000).toFixed(2)} s in the scanning process, ${(parentCpuMs / 1000).toFixed(2)} s in the local server (wall time above depends on machine load)`);
     console.log(`kube-scale: scanning process RSS baseline ${result.baselineRssMb} MB → peak ${result.peakRssMb} MB; peak heap ${result.peakHeapMb} MB (targets: ≤ 5 s, ≤ 200 MB RSS)`);
-    console.log(`kube-scale: (transpiled scan at ${relative(root, entry)})`);
+    console.log(`kube-scale: (transpiled scan at ${relative(ROOT, entry)})`);
     if (result.pods !== PODS || result.replicaSets !== REPLICA_SETS) throw new Error('the scan saw the wrong number of objects');
   } finally {
     await server.close();
