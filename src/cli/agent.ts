@@ -123,7 +123,7 @@ export async function runAgentCommand(options: AgentCommandOptions, deps: AgentC
 export function registerAgent(program: Command, _ctx?: CliContext, deps: AgentCommandDeps = {}): void {
   program
     .command('agent')
-    .description('Run the in-cluster agent: answer this cluster\'s check jobs from Redis with read-only checks (needs REDIS_URL)')
+    .description('run the in-cluster agent: answer this cluster\'s check jobs from Redis with read-only checks (needs REDIS_URL)')
     .option('--cluster <name>', 'cluster this agent serves (default: $CLUSTER_NAME or "default")')
     .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, then the in-cluster service account)')
     .option('--context <name>', 'kubeconfig context (default: $KUBE_CONTEXT or the current context)')

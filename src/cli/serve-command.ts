@@ -7,7 +7,7 @@ import type { CliContext } from './context.js';
 export function registerServe(program: Command, _ctx?: CliContext): void {
   program
     .command('serve')
-    .description('Run the bot: Slack (HTTP on $PORT or Socket Mode), runbook pages, permalinks, API, /healthz, /readyz, /metrics')
+    .description('run the bot: Slack (HTTP on $PORT or Socket Mode), runbook pages, permalinks, API, /healthz, /readyz, /metrics')
     .option('--port <n>', 'port to listen on (default: $PORT or 3000)')
     .action(async (opts: { port?: string }) => {
       // The bot stack (Bolt, BullMQ, fastify, client-node) loads only when serve runs.
