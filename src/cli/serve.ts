@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { closeConnection } from '../queue/connections.js';
 import { BullMqDispatcher } from '../queue/dispatcher.js';
 import { InProcessDispatcher } from '../queue/in-process.js';
-import { startResultConsumer, type ResultConsumer } from '../queue/result-consumer.js';
+import { startResultConsumer } from '../queue/result-consumer.js';
 import type { CheckDispatcher, CheckJob, ResultReporter, SubmitReceipt } from '../queue/types.js';
 import { createSlackApp, type SlackApp } from '../slack/app.js';
 import type { KeyValueStore } from '../store/kv.js';
@@ -128,14 +128,14 @@ export async function startServe(options: StartServeOptions = {}): Promise<Runni
   } else {
     logger.warn('Slack is off: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN (Socket Mode); serving web pages and the API only');
   }
-  // The in-process dispatcher is created inside createSlackApp (it needs the reporter); without Slack nobody submits jobs.
-  const activeDispatcher = slack?.dispatcher ?? (typeof dispatcher === 'function' ? undefined : dispatcher);
-  if (activeDispatcher && activeDispatcher !== dispatcher) closers.push(() => activeDispatcher.close());
-
-  let consumer: ResultConsumer | undefined;
-  if (redisUrl && slack) {
-    consumer = startResultConsumer({ redisUrl, reporter: slack.reporter, kv: exactKv ?? kv, logger });
-    closers.push(() => consumer!.close());
+  // The embedded dispatcher is built inside createSlackApp (it needs the app's reporter), so it is closed here.
+  if (slack && slack.dispatcher !== dispatcher) {
+    const built = slack.dispatcher;
+    closers.push(() => built.close());
+  }
+  if (redisUrl && slack && exactKv) {
+    const consumer = startResultConsumer({ redisUrl, reporter: slack.reporter, kv: exactKv, logger });
+    closers.push(() => consumer.close());
   }
 
   const web = createWebServer({
