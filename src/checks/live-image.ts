@@ -4,8 +4,7 @@ import type { KubeObject } from '../kube/types.js';
 import { defineCheck, type Judgement } from './define.js';
 import { containerImages } from './fields.js';
 import { manifestObjects, objectsOfKind } from './manifest.js';
-import { currentRevision, readRelease, releaseHistory } from './releases.js';
-import { MissingFactError } from './errors.js';
+import { currentRevision, readRelease, releaseFromFacts, releaseHistory } from './releases.js';
 import { imageTag } from './version.js';
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
@@ -39,9 +38,8 @@ export const liveImage = defineCheck<Gathered>({
   description: "Live workload images against the images in the release's current manifest.",
   permissions: ['get deployments.apps, statefulsets.apps, daemonsets.apps', 'list secrets (Helm release records)'],
   async gather({ kube, facts, signal }) {
-    if (!facts.release) throw new MissingFactError('release', 'pass --release or paste the helm command line');
-    const namespace = facts.namespace ?? 'default';
-    const history = await releaseHistory(kube, facts.release, namespace, signal);
+    const { release, namespace } = releaseFromFacts(facts);
+    const history = await releaseHistory(kube, release, namespace, signal);
     const cur = currentRevision(history);
     const record = cur ? await readRelease(kube, cur, namespace, signal) : null;
     const objects = record ? objectsOfKind(manifestObjects(record.manifest), ...WORKLOAD_KINDS) : [];
@@ -50,7 +48,7 @@ export const liveImage = defineCheck<Gathered>({
       const live = await kube.get(apiVersionOfKind(o), o.kind ?? 'Deployment', name, o.metadata?.namespace ?? namespace, signal);
       return { kind: o.kind ?? '?', name, manifest: containerImages(o).map((c) => c.image), live: live ? containerImages(live).map((c) => c.image) : null };
     }));
-    return { release: facts.release, revision: record?.version ?? null, workloads };
+    return { release, revision: record?.version ?? null, workloads };
   },
   judge({ release, revision, workloads }, facts): Judgement {
     if (revision === null) return { status: 'inconclusive', summary: `release ${release} has no readable revision`, evidence: [] };

@@ -1,9 +1,8 @@
 // Helm re-applies the user-supplied values stored in the release (`--reuse-values`, pipelines that
 // reuse them): a pinned image tag there outlives every later `--set`.
 import { defineCheck, type Judgement } from './define.js';
-import { MissingFactError } from './errors.js';
 import { isRecord } from './fields.js';
-import { readRelease, releaseHistory } from './releases.js';
+import { readRelease, releaseFromFacts, releaseHistory } from './releases.js';
 
 export const REVISIONS_READ = 3;
 
@@ -47,14 +46,13 @@ export const persistedValues = defineCheck<Gathered>({
   description: 'User-supplied values stored in the latest revisions, and the paths in them that pin an image or tag.',
   permissions: ['list secrets (labels owner=helm,name=<release>) in the release namespace'],
   async gather({ kube, facts, signal }) {
-    if (!facts.release) throw new MissingFactError('release', 'pass --release or paste the helm command line');
-    const namespace = facts.namespace ?? 'default';
-    const history = await releaseHistory(kube, facts.release, namespace, signal);
+    const { release, namespace } = releaseFromFacts(facts);
+    const history = await releaseHistory(kube, release, namespace, signal);
     const latest = history.slice(-REVISIONS_READ).reverse();
     const records = await Promise.all(latest.map((m) => readRelease(kube, m, namespace, signal)));
     const revisions = records.filter((r) => r !== null).map((r) => ({ version: r.version, status: r.status, pins: imagePins(r.config) }));
     const chart = facts.chart ?? records.find((r) => r !== null)?.chart ?? null;
-    return { release: facts.release, namespace, chart, revisions };
+    return { release, namespace, chart, revisions };
   },
   judge({ release, namespace, chart, revisions }, facts): Judgement {
     const latest = revisions[0];

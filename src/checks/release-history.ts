@@ -1,8 +1,7 @@
 // The release's revisions and their statuses; the description of the latest failed revision is the
 // error Helm itself recorded, whatever noise the command printed around it.
 import { defineCheck, type Judgement } from './define.js';
-import { MissingFactError } from './errors.js';
-import { isPending, readRelease, releaseHistory, type RevisionMeta } from './releases.js';
+import { isPending, readRelease, releaseFromFacts, releaseHistory, type RevisionMeta } from './releases.js';
 
 export const HISTORY_SHOWN = 10;
 
@@ -19,13 +18,12 @@ export const releaseHistoryCheck = defineCheck<Gathered>({
   description: 'Revisions and statuses of the release; the recorded description of the latest failed one (the real error).',
   permissions: ['list secrets (labels owner=helm,name=<release>) in the release namespace'],
   async gather({ kube, facts, signal }) {
-    if (!facts.release) throw new MissingFactError('release', 'pass --release or paste the helm command line');
-    const namespace = facts.namespace ?? 'default';
-    const history = await releaseHistory(kube, facts.release, namespace, signal);
+    const { release, namespace } = releaseFromFacts(facts);
+    const history = await releaseHistory(kube, release, namespace, signal);
     const bad = [...history].reverse().find((r) => r.status === 'failed' || isPending(r.status));
     const record = bad ? await readRelease(kube, bad, namespace, signal) : null;
     return {
-      release: facts.release,
+      release,
       namespace,
       history,
       failed: bad ? { version: bad.version, status: bad.status, description: record?.description ?? '' } : null,

@@ -1,7 +1,6 @@
 // "another operation (install/upgrade/rollback) is in progress": is the latest revision stuck pending?
 import { defineCheck } from './define.js';
-import { MissingFactError } from './errors.js';
-import { isPending, releaseHistory, type RevisionMeta } from './releases.js';
+import { isPending, releaseFromFacts, releaseHistory, type RevisionMeta } from './releases.js';
 
 export interface Gathered {
   release: string;
@@ -21,10 +20,9 @@ export const releasePendingStatus = defineCheck<Gathered>({
   description: 'The latest revision of the release: stuck in pending-install/upgrade/rollback, and for how long.',
   permissions: ['list secrets (labels owner=helm,name=<release>) in the release namespace'],
   async gather({ kube, facts, signal }) {
-    if (!facts.release) throw new MissingFactError('release', 'pass --release or paste the helm command line');
-    const namespace = facts.namespace ?? 'default';
-    const history = await releaseHistory(kube, facts.release, namespace, signal);
-    return { release: facts.release, namespace, latest: history.at(-1) ?? null };
+    const { release, namespace } = releaseFromFacts(facts);
+    const history = await releaseHistory(kube, release, namespace, signal);
+    return { release, namespace, latest: history.at(-1) ?? null };
   },
   judge({ release, namespace, latest }, _facts, now) {
     if (!latest) return { status: 'refuted', summary: `release ${release} has no revisions in ${namespace}`, evidence: [] };

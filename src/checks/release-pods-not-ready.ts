@@ -1,8 +1,8 @@
 // "timed out waiting for the condition": which of the release's pods are not ready, and why.
 import type { KubeObject } from '../kube/types.js';
 import { defineCheck } from './define.js';
-import { MissingFactError } from './errors.js';
 import { records, str } from './fields.js';
+import { releaseFromFacts } from './releases.js';
 
 export const MAX_PODS_SHOWN = 5;
 export const MAX_EVENTS_PER_POD = 2;
@@ -42,10 +42,9 @@ export const releasePodsNotReady = defineCheck<Gathered>({
   description: "Pods labelled for the release that are not ready, with container reasons and recent warning events.",
   permissions: ['list pods, events in the release namespace'],
   async gather({ kube, facts, signal }) {
-    if (!facts.release) throw new MissingFactError('release', 'pass --release or paste the helm command line');
-    const namespace = facts.namespace ?? 'default';
+    const { release, namespace } = releaseFromFacts(facts);
     const seen = new Map<string, Omit<PodState, 'events'>>();
-    for (const selector of [`app.kubernetes.io/instance=${facts.release}`, `release=${facts.release}`]) {
+    for (const selector of [`app.kubernetes.io/instance=${release}`, `release=${release}`]) {
       for await (const pod of kube.list('v1', 'Pod', { namespace, labelSelector: selector, signal })) {
         const s = podState(pod);
         seen.set(s.name, s);
@@ -66,7 +65,7 @@ export const releasePodsNotReady = defineCheck<Gathered>({
       ...p,
       events: (events.get(p.name) ?? []).sort((a, b) => b.at.localeCompare(a.at)).slice(0, MAX_EVENTS_PER_POD).map((e) => e.text),
     }));
-    return { release: facts.release, namespace, pods };
+    return { release, namespace, pods };
   },
   judge({ release, namespace, pods }) {
     if (pods.length === 0) {

@@ -1,8 +1,7 @@
 // Helm stores each revision in one Secret/ConfigMap, and the API server caps an object at 1 MiB.
 import { defineCheck } from './define.js';
-import { MissingFactError } from './errors.js';
 import { str } from './fields.js';
-import { releaseHistory, type RevisionMeta } from './releases.js';
+import { releaseFromFacts, releaseHistory, type RevisionMeta } from './releases.js';
 
 export const RECORD_LIMIT_BYTES = 1024 * 1024;
 /** From here the next revision (the same chart plus a bit) is likely to cross the limit. */
@@ -23,15 +22,14 @@ export const releaseRecordSize = defineCheck<Gathered>({
   description: 'Size of the latest release record (Secret/ConfigMap) against the 1 MiB object limit.',
   permissions: ['list secrets (labels owner=helm,name=<release>) in the release namespace'],
   async gather({ kube, facts, signal }) {
-    if (!facts.release) throw new MissingFactError('release', 'pass --release or paste the helm command line');
-    const namespace = facts.namespace ?? 'default';
-    const history = await releaseHistory(kube, facts.release, namespace, signal);
+    const { release, namespace } = releaseFromFacts(facts);
+    const history = await releaseHistory(kube, release, namespace, signal);
     const latest = history.at(-1) ?? null;
     const obj = latest ? await kube.get('v1', latest.driver, latest.object, namespace, signal) : null;
     const data = str(obj, 'data.release') ?? '';
     // Secret data arrives base64-encoded once more; a ConfigMap holds Helm's string as is.
     const size = latest?.driver === 'Secret' ? Math.floor((data.length * 3) / 4) : data.length;
-    return { release: facts.release, namespace, latest, size };
+    return { release, namespace, latest, size };
   },
   judge({ release, namespace, latest, size }) {
     if (!latest) return { status: 'inconclusive', summary: `release ${release} has no stored revision in ${namespace} (the first install was too large?)`, evidence: [] };

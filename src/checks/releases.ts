@@ -2,6 +2,8 @@
 // (no payload decoding), and only the revisions a check asks for decoded (and redacted).
 import { HelmReleases, type HelmRevision } from '../kube/helm-releases.js';
 import type { ReadOnlyKube } from '../kube/types.js';
+import type { Facts } from '../triage/types.js';
+import { MissingFactError } from './errors.js';
 
 export interface RevisionMeta {
   version: number;
@@ -24,6 +26,12 @@ export interface ReleaseRecord {
   chart: string;
   config: Record<string, unknown>;
   manifest: string;
+}
+
+/** The release a check is about and its namespace (Helm's default when the text names none). */
+export function releaseFromFacts(facts: Facts): { release: string; namespace: string } {
+  if (!facts.release) throw new MissingFactError('release', 'pass --release or paste the helm command line');
+  return { release: facts.release, namespace: facts.namespace ?? 'default' };
 }
 
 const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
