@@ -4,14 +4,10 @@
 import type { CompiledPlaybook, CompiledSignal } from '../playbooks/compile.js';
 import type { Evidence, Match } from './types.js';
 import { EVIDENCE_PER_MATCH, EVIDENCE_PER_SIGNAL, EVIDENCE_TEXT_CAP } from './limits.js';
-import { findLines, indexLines, type LineIndex, type LiteralHits } from './lines.js';
+import { findLines, type LineIndex, type LiteralHits } from './lines.js';
 
 /** Text prepared once for every playbook (and the fact extractor): line offsets plus a lowercase copy. */
 export type PreparedText = LineIndex;
-
-export function prepareText(text: string): PreparedText {
-  return indexLines(text);
-}
 
 /** 0-based indexes of lines where the signal matches, at most `limit`. */
 export function signalLines(signal: CompiledSignal, prepared: PreparedText, limit: number, scanned?: LiteralHits): number[] {

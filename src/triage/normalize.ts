@@ -246,11 +246,6 @@ export function normalize(input: string): Normalized {
   return result;
 }
 
-/** The part of each line the matcher looks at. */
-export function matchLines(text: string): string[] {
-  return text.split('\n').map((l) => (l.length > MATCH_LINE_CAP ? l.slice(0, MATCH_LINE_CAP) : l));
-}
-
 export function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
