@@ -122,8 +122,8 @@ export function choosePrimary(scored: readonly ScoredMatch[], threshold: number)
 
 function publicMatch(m: ScoredMatch, primary: ScoredMatch | undefined): Match {
   const out: Match = { playbook: m.playbook, title: m.title, score: m.score, evidence: m.evidence };
-  if (m.noise && primary !== undefined && primary !== m) out.noise = true;
-  else if (m.noise && primary === undefined) out.noise = true;
+  // Noise is flagged unless it is itself the diagnosis.
+  if (m.noise && primary !== m) out.noise = true;
   return out;
 }
 
