@@ -104,14 +104,21 @@ export function sendInteraction(url: string, secret: string, payload: Record<str
   return send(url, secret, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', opts);
 }
 
+/** The fields every interaction payload carries: type, workspace, clicking user, app. */
+function interactionBase(type: string, userId = 'U0USER001'): Record<string, unknown> {
+  return {
+    type,
+    team: { id: 'T0TEST001', domain: 'test' },
+    user: { id: userId, username: 'someone', team_id: 'T0TEST001' },
+    api_app_id: 'A0APP0001',
+    token: 'legacy-verification-token',
+  };
+}
+
 /** A block_actions payload for a button in a channel message. */
 export function buttonClick(input: { actionId: string; value?: string; userId?: string; channel?: string; messageTs: string; responseUrl?: string; url?: string }): Record<string, unknown> {
   return {
-    type: 'block_actions',
-    team: { id: 'T0TEST001', domain: 'test' },
-    user: { id: input.userId ?? 'U0USER001', username: 'someone', team_id: 'T0TEST001' },
-    api_app_id: 'A0APP0001',
-    token: 'legacy-verification-token',
+    ...interactionBase('block_actions', input.userId),
     container: { type: 'message', message_ts: input.messageTs, channel_id: input.channel ?? 'C0CHAN001', is_ephemeral: false },
     trigger_id: uniqueTriggerId(),
     channel: { id: input.channel ?? 'C0CHAN001', name: 'incidents' },
@@ -127,11 +134,7 @@ export function buttonClick(input: { actionId: string; value?: string; userId?: 
 /** A view_submission payload for the triage modal. */
 export function modalSubmission(input: { text: string; privateMetadata: string; userId?: string; viewId?: string }): Record<string, unknown> {
   return {
-    type: 'view_submission',
-    team: { id: 'T0TEST001', domain: 'test' },
-    user: { id: input.userId ?? 'U0USER001', username: 'someone', team_id: 'T0TEST001' },
-    api_app_id: 'A0APP0001',
-    token: 'legacy-verification-token',
+    ...interactionBase('view_submission', input.userId),
     trigger_id: uniqueTriggerId(),
     view: {
       id: input.viewId ?? `V${uniqueEventId()}`,
