@@ -1,28 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sendCommand, sendInteraction, modalSubmission, uniqueTriggerId } from '../support/slack-requests.js';
-import { okResult, payloadText, RecordingDispatcher, SELECTOR_PASTE, SIGNING_SECRET, startHarness, type Harness } from './harness.js';
+import { okResult, payloadText, RecordingDispatcher, SELECTOR_PASTE, SIGNING_SECRET, startHarness, type Harness, useHarness } from './harness.js';
 
 describe('/helm-triage over HTTP (uses ports: local Slack API + app)', () => {
-  let h: Harness;
-  let dispatcher: RecordingDispatcher;
-  beforeEach(async () => {
-    dispatcher = new RecordingDispatcher();
-    h = await startHarness({ dispatcher });
-  });
-  afterEach(async () => h?.close());
+  const ctx = useHarness();
 
   it('acks at once, posts the text diagnosis in the channel, then updates that same message once with the evidence', async () => {
-    const res = await sendCommand(h.url, SIGNING_SECRET, { text: SELECTOR_PASTE, channel_id: 'C0CHAN001', response_url: h.slack.responseUrl('r1') });
+    const res = await sendCommand(ctx.h.url, SIGNING_SECRET, { text: SELECTOR_PASTE, channel_id: 'C0CHAN001', response_url: ctx.h.slack.responseUrl('r1') });
     expect(res.status).toBe(200);
     expect(res.body).toBe('');
 
-    const post = await h.slack.waitFor('chat.postMessage', () => h.slack.callsTo('chat.postMessage')[0]);
+    const post = await ctx.h.slack.waitFor('chat.postMessage', () => ctx.h.slack.callsTo('chat.postMessage')[0]);
     expect(post.params.channel).toBe('C0CHAN001');
     expect(String(post.params.text)).toContain('Deployment selector cannot change');
     expect(post.params.link_names).toBeUndefined();
     expect(payloadText(post.params)).toContain('Running read-only checks on cluster');
 
-    const submitted = await h.slack.waitFor('a check job', () => dispatcher.jobs[0]);
+    const submitted = await ctx.h.slack.waitFor('a check job', () => ctx.dispatcher.jobs[0]);
     const { job, jobId } = submitted;
     expect(job.playbook).toBe('selector-change');
     expect(job.cluster).toBe('test-cluster');
@@ -30,9 +24,9 @@ describe('/helm-triage over HTTP (uses ports: local Slack API + app)', () => {
     const triageId = job.requester.kind === 'slack' ? job.requester.triageId : undefined;
     expect(triageId).toMatch(/^[A-Za-z0-9_-]{24}$/);
 
-    await h.app.reporter.report(job, okResult(jobId, job.cluster));
-    await h.app.reporter.report(job, okResult(jobId, job.cluster)); // a queue re-delivery
-    const updates = h.slack.callsTo('chat.update');
+    await ctx.h.app.reporter.report(job, okResult(jobId, job.cluster));
+    await ctx.h.app.reporter.report(job, okResult(jobId, job.cluster)); // a queue re-delivery
+    const updates = ctx.h.slack.callsTo('chat.update');
     expect(updates).toHaveLength(1);
     expect(updates[0]?.params.ts).toBe('1700000000.000001');
     const body = payloadText(updates[0]?.params ?? {});
@@ -41,91 +35,91 @@ describe('/helm-triage over HTTP (uses ports: local Slack API + app)', () => {
     expect(body).toContain('❔ could not read events');
     expect(body).toContain(`/t/${triageId}`);
     expect(body).toContain('/runbooks/selector-change?release=web&namespace=shop');
-    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
-    const stored = await h.triages.get(triageId ?? '');
+    expect(ctx.h.slack.callsTo('chat.postMessage')).toHaveLength(1);
+    const stored = await ctx.h.triages.get(triageId ?? '');
     expect(stored?.verdict?.status).toBe('confirmed');
     expect(stored?.slack).toEqual({ channel: 'C0CHAN001', ts: '1700000000.000001' });
   });
 
   it('answers `help` with usage, privately, through response_url', async () => {
-    await sendCommand(h.url, SIGNING_SECRET, { text: 'help', response_url: h.slack.responseUrl('help') });
-    const r = await h.slack.waitFor('help reply', () => h.slack.responses.find((x) => x.id === 'help'));
+    await sendCommand(ctx.h.url, SIGNING_SECRET, { text: 'help', response_url: ctx.h.slack.responseUrl('help') });
+    const r = await ctx.h.slack.waitFor('help reply', () => ctx.h.slack.responses.find((x) => x.id === 'help'));
     expect(r.body.response_type).toBe('ephemeral');
     expect(JSON.stringify(r.body)).toContain('--namespace');
-    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(ctx.h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
   it('opens a modal when there is no text; its submission answers in the original channel', async () => {
     const trigger = uniqueTriggerId();
-    await sendCommand(h.url, SIGNING_SECRET, { text: '  ', trigger_id: trigger, channel_id: 'C0MODAL01' });
-    const open = await h.slack.waitFor('views.open', () => h.slack.callsTo('views.open')[0]);
+    await sendCommand(ctx.h.url, SIGNING_SECRET, { text: '  ', trigger_id: trigger, channel_id: 'C0MODAL01' });
+    const open = await ctx.h.slack.waitFor('views.open', () => ctx.h.slack.callsTo('views.open')[0]);
     expect(open.params.trigger_id).toBe(trigger);
     const view = open.params.view as { private_metadata: string; blocks: Array<{ element?: { multiline?: boolean } }> };
     expect(view.blocks[0]?.element?.multiline).toBe(true);
 
-    const sub = await sendInteraction(h.url, SIGNING_SECRET, modalSubmission({ text: SELECTOR_PASTE, privateMetadata: view.private_metadata }));
+    const sub = await sendInteraction(ctx.h.url, SIGNING_SECRET, modalSubmission({ text: SELECTOR_PASTE, privateMetadata: view.private_metadata }));
     expect(sub.status).toBe(200);
-    const post = await h.slack.waitFor('reply in channel', () => h.slack.callsTo('chat.postMessage')[0]);
+    const post = await ctx.h.slack.waitFor('reply in channel', () => ctx.h.slack.callsTo('chat.postMessage')[0]);
     expect(post.params.channel).toBe('C0MODAL01');
     expect(String(post.params.text)).toContain('Deployment selector cannot change');
   });
 
   it('with --private answers ephemerally through response_url and later replaces that answer', async () => {
-    await sendCommand(h.url, SIGNING_SECRET, { text: `--private --release api ${SELECTOR_PASTE}`, response_url: h.slack.responseUrl('priv') });
-    const first = await h.slack.waitFor('ephemeral reply', () => h.slack.responses.find((x) => x.id === 'priv'));
+    await sendCommand(ctx.h.url, SIGNING_SECRET, { text: `--private --release api ${SELECTOR_PASTE}`, response_url: ctx.h.slack.responseUrl('priv') });
+    const first = await ctx.h.slack.waitFor('ephemeral reply', () => ctx.h.slack.responses.find((x) => x.id === 'priv'));
     expect(first.body.response_type).toBe('ephemeral');
     expect(JSON.stringify(first.body)).toContain('release `api`');
-    const { job, jobId } = await h.slack.waitFor('job', () => dispatcher.jobs[0]);
+    const { job, jobId } = await ctx.h.slack.waitFor('job', () => ctx.dispatcher.jobs[0]);
     expect(job.facts.release).toBe('api');
-    expect(job.requester).toMatchObject({ responseUrl: h.slack.responseUrl('priv') });
-    await h.app.reporter.report(job, okResult(jobId, job.cluster));
-    const replaced = h.slack.responses.filter((x) => x.id === 'priv');
+    expect(job.requester).toMatchObject({ responseUrl: ctx.h.slack.responseUrl('priv') });
+    await ctx.h.app.reporter.report(job, okResult(jobId, job.cluster));
+    const replaced = ctx.h.slack.responses.filter((x) => x.id === 'priv');
     expect(replaced).toHaveLength(2);
     expect(replaced[1]?.body.replace_original).toBe(true);
-    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(ctx.h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
   it('routes checks by --cluster, else CHANNEL_CLUSTERS, else CLUSTER_NAME', async () => {
-    await sendCommand(h.url, SIGNING_SECRET, { text: `--cluster prod-eu ${SELECTOR_PASTE}` });
-    const { job } = await h.slack.waitFor('job', () => dispatcher.jobs[0]);
+    await sendCommand(ctx.h.url, SIGNING_SECRET, { text: `--cluster prod-eu ${SELECTOR_PASTE}` });
+    const { job } = await ctx.h.slack.waitFor('job', () => ctx.dispatcher.jobs[0]);
     expect(job.cluster).toBe('prod-eu');
   });
 
   it('answers through response_url when the bot is not in the channel', async () => {
-    h.slack.failNext('chat.postMessage', 'not_in_channel');
-    await sendCommand(h.url, SIGNING_SECRET, { text: SELECTOR_PASTE, channel_id: 'C0NOTIN01', response_url: h.slack.responseUrl('nic') });
-    const r = await h.slack.waitFor('response_url reply', () => h.slack.responses.find((x) => x.id === 'nic'));
+    ctx.h.slack.failNext('chat.postMessage', 'not_in_channel');
+    await sendCommand(ctx.h.url, SIGNING_SECRET, { text: SELECTOR_PASTE, channel_id: 'C0NOTIN01', response_url: ctx.h.slack.responseUrl('nic') });
+    const r = await ctx.h.slack.waitFor('response_url reply', () => ctx.h.slack.responses.find((x) => x.id === 'nic'));
     expect(r.body.response_type).toBe('in_channel');
     expect(JSON.stringify(r.body)).toContain('Deployment selector cannot change');
-    const { job } = await h.slack.waitFor('job', () => dispatcher.jobs[0]);
-    expect(job.requester).toMatchObject({ channel: 'C0NOTIN01', responseUrl: h.slack.responseUrl('nic') });
+    const { job } = await ctx.h.slack.waitFor('job', () => ctx.dispatcher.jobs[0]);
+    expect(job.requester).toMatchObject({ channel: 'C0NOTIN01', responseUrl: ctx.h.slack.responseUrl('nic') });
     expect(job.requester.kind === 'slack' && job.requester.messageTs).toBeFalsy();
   });
 
   it('retries a chat.postMessage that Slack rate-limits (429) and loses nothing', async () => {
-    h.slack.rateLimitNext('chat.postMessage', 1);
-    await sendCommand(h.url, SIGNING_SECRET, { text: SELECTOR_PASTE });
-    await h.slack.waitFor('retried post', () => h.slack.callsTo('chat.postMessage').length === 2, 8000);
-    await h.slack.waitFor('job after the retry', () => dispatcher.jobs[0], 8000);
-    expect(dispatcher.jobs[0]?.job.requester).toMatchObject({ messageTs: '1700000000.000001' });
+    ctx.h.slack.rateLimitNext('chat.postMessage', 1);
+    await sendCommand(ctx.h.url, SIGNING_SECRET, { text: SELECTOR_PASTE });
+    await ctx.h.slack.waitFor('retried post', () => ctx.h.slack.callsTo('chat.postMessage').length === 2, 8000);
+    await ctx.h.slack.waitFor('job after the retry', () => ctx.dispatcher.jobs[0], 8000);
+    expect(ctx.dispatcher.jobs[0]?.job.requester).toMatchObject({ messageTs: '1700000000.000001' });
   });
 
   it('handles the same trigger_id once, even when Slack sends it twice', async () => {
     const trigger = uniqueTriggerId();
     await Promise.all([
-      sendCommand(h.url, SIGNING_SECRET, { text: SELECTOR_PASTE, trigger_id: trigger }),
-      sendCommand(h.url, SIGNING_SECRET, { text: SELECTOR_PASTE, trigger_id: trigger }, { retryNum: 1 }),
+      sendCommand(ctx.h.url, SIGNING_SECRET, { text: SELECTOR_PASTE, trigger_id: trigger }),
+      sendCommand(ctx.h.url, SIGNING_SECRET, { text: SELECTOR_PASTE, trigger_id: trigger }, { retryNum: 1 }),
     ]);
-    await h.slack.waitFor('post', () => h.slack.callsTo('chat.postMessage')[0]);
+    await ctx.h.slack.waitFor('post', () => ctx.h.slack.callsTo('chat.postMessage')[0]);
     await new Promise((r) => setTimeout(r, 200));
-    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
-    expect(dispatcher.jobs).toHaveLength(1);
+    expect(ctx.h.slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(ctx.dispatcher.jobs).toHaveLength(1);
   });
 
   it('says so in the message when the check queue is unavailable, and keeps the text diagnosis', async () => {
-    dispatcher.status = 'unavailable';
-    await sendCommand(h.url, SIGNING_SECRET, { text: SELECTOR_PASTE });
-    const update = await h.slack.waitFor('update', () => h.slack.callsTo('chat.update')[0]);
+    ctx.dispatcher.status = 'unavailable';
+    await sendCommand(ctx.h.url, SIGNING_SECRET, { text: SELECTOR_PASTE });
+    const update = await ctx.h.slack.waitFor('update', () => ctx.h.slack.callsTo('chat.update')[0]);
     expect(payloadText(update.params)).toContain('Cluster checks unavailable: queue unreachable (test)');
     expect(payloadText(update.params)).toContain('Root cause');
   });

@@ -3,6 +3,7 @@
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
+import { afterEach, beforeEach } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { loadPlaybooks, type PlaybookSet } from '../../src/playbooks/load.js';
@@ -120,4 +121,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 /** The blocks and text of a recorded call, as one string, for "never contains" assertions. */
 export function payloadText(params: Record<string, unknown>): string {
   return JSON.stringify({ text: params.text, blocks: params.blocks });
+}
+
+/** The harness and recording dispatcher of the running test, replaced before each one. */
+export interface HarnessContext {
+  h: Harness;
+  dispatcher: RecordingDispatcher;
+}
+
+/** Registers beforeEach/afterEach that start a fresh harness (with a RecordingDispatcher) and close it. */
+export function useHarness(): HarnessContext {
+  const ctx = {} as HarnessContext;
+  beforeEach(async () => {
+    ctx.dispatcher = new RecordingDispatcher();
+    ctx.h = await startHarness({ dispatcher: ctx.dispatcher });
+  });
+  afterEach(async () => ctx.h?.close());
+  return ctx;
 }

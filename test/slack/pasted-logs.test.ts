@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventEnvelope, sendEvent, uniqueEventId } from '../support/slack-requests.js';
-import { payloadText, RecordingDispatcher, SELECTOR_PASTE, SIGNING_SECRET, startHarness, type Harness } from './harness.js';
+import { payloadText, RecordingDispatcher, SELECTOR_PASTE, SIGNING_SECRET, startHarness, type Harness, useHarness } from './harness.js';
 
 let tsSeq = 0;
 function userTs(): string {
@@ -16,32 +16,26 @@ function message(fields: Record<string, unknown>): Record<string, unknown> {
 const settle = () => new Promise((r) => setTimeout(r, 250));
 
 describe('pasted logs in channels (uses ports: local Slack API + app)', () => {
-  let h: Harness;
-  let dispatcher: RecordingDispatcher;
-  beforeEach(async () => {
-    dispatcher = new RecordingDispatcher();
-    h = await startHarness({ dispatcher });
-  });
-  afterEach(async () => h?.close());
+  const ctx = useHarness();
 
   it('answers a pasted Helm failure in a thread under it, and queues the checks', async () => {
     const ev = message({});
-    const res = await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(ev));
+    const res = await sendEvent(ctx.h.url, SIGNING_SECRET, eventEnvelope(ev));
     expect(res.status).toBe(200);
-    const post = await h.slack.waitFor('threaded reply', () => h.slack.callsTo('chat.postMessage')[0]);
+    const post = await ctx.h.slack.waitFor('threaded reply', () => ctx.h.slack.callsTo('chat.postMessage')[0]);
     expect(post.params.thread_ts).toBe(ev.ts);
     expect(post.params.channel).toBe('C0CHAN001');
-    const { job } = await h.slack.waitFor('job', () => dispatcher.jobs[0]);
+    const { job } = await ctx.h.slack.waitFor('job', () => ctx.dispatcher.jobs[0]);
     expect(job.requester).toMatchObject({ channel: 'C0CHAN001', messageTs: '1700000000.000001' });
   });
 
   it('answers a Slack retry of the same event only once', async () => {
     const envelope = eventEnvelope(message({}), uniqueEventId());
-    await sendEvent(h.url, SIGNING_SECRET, envelope);
-    await sendEvent(h.url, SIGNING_SECRET, envelope, { retryNum: 1, retryReason: 'http_timeout' });
-    await h.slack.waitFor('reply', () => h.slack.callsTo('chat.postMessage')[0]);
+    await sendEvent(ctx.h.url, SIGNING_SECRET, envelope);
+    await sendEvent(ctx.h.url, SIGNING_SECRET, envelope, { retryNum: 1, retryReason: 'http_timeout' });
+    await ctx.h.slack.waitFor('reply', () => ctx.h.slack.callsTo('chat.postMessage')[0]);
     await settle();
-    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(ctx.h.slack.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
   it('stays quiet for bots, edits, deletes, joins and chat without failures', async () => {
@@ -55,62 +49,62 @@ describe('pasted logs in channels (uses ports: local Slack API + app)', () => {
       message({ text: 'Error: something unrelated happened in my spreadsheet macro today' }),
       message({ channel_type: 'im' }),
     ];
-    for (const ev of quiet) await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(ev));
+    for (const ev of quiet) await sendEvent(ctx.h.url, SIGNING_SECRET, eventEnvelope(ev));
     // Control: a plain human paste afterwards is answered, and it is the only answer.
     const control = message({});
-    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(control));
-    await h.slack.waitFor('reply to the control', () => h.slack.callsTo('chat.postMessage')[0]);
+    await sendEvent(ctx.h.url, SIGNING_SECRET, eventEnvelope(control));
+    await ctx.h.slack.waitFor('reply to the control', () => ctx.h.slack.callsTo('chat.postMessage')[0]);
     await settle();
-    expect(h.slack.callsTo('chat.postMessage').map((c) => c.params.thread_ts)).toEqual([control.ts]);
-    expect(h.slack.callsTo('chat.postEphemeral')).toHaveLength(0);
+    expect(ctx.h.slack.callsTo('chat.postMessage').map((c) => c.params.thread_ts)).toEqual([control.ts]);
+    expect(ctx.h.slack.callsTo('chat.postEphemeral')).toHaveLength(0);
   });
 
   it('never answers in the bot\'s own threads', async () => {
-    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({ thread_ts: '1680000000.000001', parent_user_id: 'UBOT0001' })));
+    await sendEvent(ctx.h.url, SIGNING_SECRET, eventEnvelope(message({ thread_ts: '1680000000.000001', parent_user_id: 'UBOT0001' })));
     await settle();
-    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(ctx.h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
   it('never answers under a message the bot posted (remembered), e.g. a slash-command reply', async () => {
     const first = message({});
-    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(first));
-    await h.slack.waitFor('first reply', () => h.slack.callsTo('chat.postMessage')[0]);
+    await sendEvent(ctx.h.url, SIGNING_SECRET, eventEnvelope(first));
+    await ctx.h.slack.waitFor('first reply', () => ctx.h.slack.callsTo('chat.postMessage')[0]);
     // Someone pastes another failure under the bot's reply thread (parent_user_id unknown to us here).
-    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({ thread_ts: first.ts, text: SELECTOR_PASTE.replace('web', 'api') })));
+    await sendEvent(ctx.h.url, SIGNING_SECRET, eventEnvelope(message({ thread_ts: first.ts, text: SELECTOR_PASTE.replace('web', 'api') })));
     await settle();
-    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(ctx.h.slack.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
   it('the same failure pasted again within the window links to the earlier triage instead of repeating it', async () => {
-    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({})));
-    await h.slack.waitFor('first reply', () => h.slack.callsTo('chat.postMessage')[0]);
+    await sendEvent(ctx.h.url, SIGNING_SECRET, eventEnvelope(message({})));
+    await ctx.h.slack.waitFor('first reply', () => ctx.h.slack.callsTo('chat.postMessage')[0]);
     const again = message({ user: 'U0SECOND1' });
-    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(again));
-    const notice = await h.slack.waitFor('repeat notice', () => h.slack.callsTo('chat.postMessage')[1]);
+    await sendEvent(ctx.h.url, SIGNING_SECRET, eventEnvelope(again));
+    const notice = await ctx.h.slack.waitFor('repeat notice', () => ctx.h.slack.callsTo('chat.postMessage')[1]);
     expect(notice.params.thread_ts).toBe(again.ts);
     expect(String(notice.params.text)).toContain('Same failure as one triaged a moment ago');
     expect(payloadText(notice.params)).toContain('https://test.slack.com/archives/C0CHAN001/p1700000000000001');
-    expect(h.slack.callsTo('chat.getPermalink')).toHaveLength(1);
-    expect(dispatcher.jobs).toHaveLength(1);
+    expect(ctx.h.slack.callsTo('chat.getPermalink')).toHaveLength(1);
+    expect(ctx.dispatcher.jobs).toHaveLength(1);
   });
 
   it('reads a shared text file (files.info + authorized download) and answers in its thread', async () => {
-    h.slack.addFile({ id: 'F0SNIP001', content: `helm output follows\n${SELECTOR_PASTE}\n` });
+    ctx.h.slack.addFile({ id: 'F0SNIP001', content: `helm output follows\n${SELECTOR_PASTE}\n` });
     const ev = message({ subtype: 'file_share', text: '', files: [{ id: 'F0SNIP001' }] });
-    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(ev));
-    const post = await h.slack.waitFor('reply to the snippet', () => h.slack.callsTo('chat.postMessage')[0]);
+    await sendEvent(ctx.h.url, SIGNING_SECRET, eventEnvelope(ev));
+    const post = await ctx.h.slack.waitFor('reply to the snippet', () => ctx.h.slack.callsTo('chat.postMessage')[0]);
     expect(post.params.thread_ts).toBe(ev.ts);
-    expect(h.slack.callsTo('files.info')[0]?.params.file).toBe('F0SNIP001');
-    expect(h.slack.fileDownloads).toEqual([{ id: 'F0SNIP001', authorized: true }]);
+    expect(ctx.h.slack.callsTo('files.info')[0]?.params.file).toBe('F0SNIP001');
+    expect(ctx.h.slack.fileDownloads).toEqual([{ id: 'F0SNIP001', authorized: true }]);
   });
 
   it('skips files above the size cap without downloading them', async () => {
-    h.slack.addFile({ id: 'F0HUGE001', content: SELECTOR_PASTE, reportedSize: 50 * 1024 * 1024 });
-    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({ subtype: 'file_share', text: '', files: [{ id: 'F0HUGE001' }] })));
-    await h.slack.waitFor('files.info', () => h.slack.callsTo('files.info')[0]);
+    ctx.h.slack.addFile({ id: 'F0HUGE001', content: SELECTOR_PASTE, reportedSize: 50 * 1024 * 1024 });
+    await sendEvent(ctx.h.url, SIGNING_SECRET, eventEnvelope(message({ subtype: 'file_share', text: '', files: [{ id: 'F0HUGE001' }] })));
+    await ctx.h.slack.waitFor('files.info', () => ctx.h.slack.callsTo('files.info')[0]);
     await settle();
-    expect(h.slack.fileDownloads).toHaveLength(0);
-    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(ctx.h.slack.fileDownloads).toHaveLength(0);
+    expect(ctx.h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 });
 
