@@ -1,4 +1,5 @@
 // Is there a CustomResourceDefinition for the kind's group? Built-in groups never have one.
+import { splitApiVersion } from '../kube/resources.js';
 import { defineCheck } from './define.js';
 import { MissingFactError } from './errors.js';
 import { records, str } from './fields.js';
@@ -30,11 +31,6 @@ const BUILT_IN_K8S_IO = new Set([
   'rbac.authorization.k8s.io', 'resource.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io', 'storagemigration.k8s.io',
   'metrics.k8s.io',
 ]);
-
-export function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const i = apiVersion.lastIndexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
-}
 
 export const crdExists = defineCheck<Gathered>({
   id: 'crd-exists',
