@@ -4,7 +4,8 @@ import { pino } from 'pino';
 import type { Logger } from '../log.js';
 import { metrics, trackQueueDepth } from '../metrics.js';
 import { closeConnection, producerConnection } from './connections.js';
-import { DEFAULT_DEDUP_WINDOW_MS, checkJobId, deadlineJobId } from './job-id.js';
+import { describeFailure } from './failure.js';
+import { DEFAULT_DEDUP_WINDOW_MS, checkJobId, deadlineJobId, dispatchMarkerTtlMs } from './job-id.js';
 import { DEFAULT_PREFIX, RESULTS_QUEUE, checkQueueName, dispatchKey } from './names.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { checkJobSchema, type CheckDispatcher, type CheckJob, type DeadlineEnvelope, type SubmitReceipt } from './types.js';
@@ -94,7 +95,7 @@ export class BullMqDispatcher implements CheckDispatcher {
 
   private unavailable(job: CheckJob, jobId: string, err: unknown): SubmitReceipt {
     metrics.submissions.inc({ cluster: job.cluster, status: 'unavailable' });
-    this.logger.warn({ jobId, cluster: job.cluster, err: err instanceof Error ? err.message : String(err) }, 'check job not queued: queue unreachable');
+    this.logger.warn({ jobId, cluster: job.cluster, err: describeFailure(err) }, 'check job not queued: queue unreachable');
     return { status: 'unavailable', jobId, reason: UNAVAILABLE_REASON };
   }
 
@@ -117,7 +118,7 @@ export class BullMqDispatcher implements CheckDispatcher {
     await this.connected();
     const queue = this.queueFor(job.cluster);
     const window = this.options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
-    const keepMs = Math.max(window * 2, job.deadline - this.now() + window);
+    const keepMs = dispatchMarkerTtlMs(job.deadline, this.now(), window);
     const retry = this.options.retry ?? DEFAULT_RETRY;
     const keep = this.options.keepFinishedSeconds ?? 3600;
     const watchdog: DeadlineEnvelope = { v: 1, jobId, job };

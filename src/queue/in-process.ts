@@ -7,7 +7,7 @@ import type { PlaybookSet } from '../playbooks/load.js';
 import type { KeyValueStore } from '../store/kv.js';
 import { MemoryKeyValueStore } from '../store/memory-kv.js';
 import { describeFailure } from './failure.js';
-import { DEFAULT_DEDUP_WINDOW_MS, checkJobId } from './job-id.js';
+import { DEFAULT_DEDUP_WINDOW_MS, checkJobId, dispatchMarkerTtlMs } from './job-id.js';
 import { errorResult, isExpired, noAgentResult, processCheckJob, type CheckRunner } from './process-job.js';
 import { ReportOnce } from './report-once.js';
 import { DEFAULT_RETRY, backoffDelay, shouldRetry, type RetryPolicy } from './retry.js';
@@ -67,7 +67,7 @@ export class InProcessDispatcher implements CheckDispatcher {
     const window = this.options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
     const jobId = checkJobId(job, window);
     if (this.closed) return { status: 'unavailable', jobId, reason: 'cluster checks unavailable (the server is shutting down)' };
-    const keepMs = Math.max(window * 2, job.deadline - this.now() + window);
+    const keepMs = dispatchMarkerTtlMs(job.deadline, this.now(), window);
     if (!(await this.kv.setIfAbsent(`dispatch:${jobId}`, '1', keepMs))) {
       metrics.submissions.inc({ cluster: job.cluster, status: 'duplicate' });
       return { status: 'duplicate', jobId };

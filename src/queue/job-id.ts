@@ -35,6 +35,11 @@ export function checkJobId(job: Pick<CheckJob, 'text' | 'cluster' | 'requester' 
   return `chk-${digest.slice(0, 32)}`;
 }
 
+/** How long the "already submitted" marker lives: past the deadline by a window, and never under two windows. */
+export function dispatchMarkerTtlMs(deadline: number, now: number, windowMs: number): number {
+  return Math.max(windowMs * 2, deadline - now + windowMs);
+}
+
 /** Id of the delayed watchdog job on the results queue. */
 export function deadlineJobId(jobId: string): string {
   return `ddl-${jobId}`;
