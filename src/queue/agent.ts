@@ -93,14 +93,8 @@ export function startAgent(options: AgentOptions): Agent {
     }
     const started = now();
     try {
-      const result = await processCheckJob(jobId, job, {
-        kube: options.kube,
-        agent: name,
-        ...(options.playbooks ? { playbooks: options.playbooks } : {}),
-        ...(options.runChecks ? { runChecks: options.runChecks } : {}),
-        ...(options.perCheckTimeoutMs !== undefined ? { perCheckTimeoutMs: options.perCheckTimeoutMs } : {}),
-        now,
-      }, signal);
+      const { kube, playbooks, runChecks, perCheckTimeoutMs } = options;
+      const result = await processCheckJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, agent: name, now }, signal);
       await publish(job, result);
       log.info({ jobId, outcome: result.outcome, ms: now() - started, attempt: bullJob.attemptsMade + 1 }, 'check job answered');
       return { outcome: result.outcome };

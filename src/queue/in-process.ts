@@ -119,25 +119,20 @@ export class InProcessDispatcher implements CheckDispatcher {
   private async run({ jobId, job, watchdog }: Pending): Promise<void> {
     if (isExpired(job, this.now())) return; // the watchdog answers
     const policy = this.options.retry ?? DEFAULT_RETRY;
+    const { kube, playbooks, runChecks, perCheckTimeoutMs } = this.options;
+    const answer = async (result: CheckResult): Promise<void> => {
+      clearTimeout(watchdog);
+      this.timers.delete(watchdog);
+      await this.deliver(job, result);
+    };
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await processCheckJob(jobId, job, {
-          kube: this.options.kube,
-          agent: this.name,
-          ...(this.options.playbooks ? { playbooks: this.options.playbooks } : {}),
-          ...(this.options.runChecks ? { runChecks: this.options.runChecks } : {}),
-          ...(this.options.perCheckTimeoutMs !== undefined ? { perCheckTimeoutMs: this.options.perCheckTimeoutMs } : {}),
-          now: this.now,
-        }, this.abort.signal);
-        clearTimeout(watchdog);
-        this.timers.delete(watchdog);
-        await this.deliver(job, result);
+        // A failing report counts as a failed attempt too, as in the BullMQ agent.
+        await answer(await processCheckJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, agent: this.name, now: this.now }, this.abort.signal));
         return;
       } catch (err) {
         if (this.closed || !shouldRetry(err, attempt, policy, this.now(), job.deadline)) {
-          clearTimeout(watchdog);
-          this.timers.delete(watchdog);
-          await this.deliver(job, errorResult(jobId, job, this.name, describeFailure(err), this.now()));
+          await answer(errorResult(jobId, job, this.name, describeFailure(err), this.now()));
           return;
         }
         metrics.retries.inc({ cluster: job.cluster });
