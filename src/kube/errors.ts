@@ -5,7 +5,8 @@ import { ErrorCode, HelmTriageError } from '../errors.js';
 export class KubeError extends HelmTriageError {
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
-    this.name = 'KubeError';
+    // Every subclass is named after itself (KubeForbiddenError…), without repeating it in each.
+    this.name = new.target.name;
   }
 }
 
@@ -32,7 +33,6 @@ export class KubeForbiddenError extends KubeError {
         `(ClusterRole/Role; see README "Cluster access (read-only)") and re-run the check`,
       options,
     );
-    this.name = 'KubeForbiddenError';
     this.permission = permission;
   }
 }
@@ -45,7 +45,6 @@ export class KubeUnauthorizedError extends KubeError {
         `the service account token, then retry`,
       options,
     );
-    this.name = 'KubeUnauthorizedError';
   }
 }
 
@@ -57,14 +56,12 @@ export class KubeTimeoutError extends KubeError {
         `retry, or raise the timeout`,
       options,
     );
-    this.name = 'KubeTimeoutError';
   }
 }
 
 export class KubeAbortedError extends KubeError {
   constructor(readonly what: string, options?: { cause?: unknown }) {
     super(ErrorCode.KubeAborted, `${what} was cancelled before it finished (the triage deadline passed or it was stopped)`, options);
-    this.name = 'KubeAbortedError';
   }
 }
 
@@ -75,7 +72,6 @@ export class KubeUnreachableError extends KubeError {
       `cannot reach the API server at ${server} (${reason}): check the kubeconfig server URL, network policy and VPN, then retry`,
       options,
     );
-    this.name = 'KubeUnreachableError';
   }
 }
 
@@ -86,7 +82,6 @@ export class KubeNotServedError extends KubeError {
       `the cluster does not serve ${kind} in ${apiVersion}: the API group or CRD is not installed (check \`kubectl api-resources\`)`,
       options,
     );
-    this.name = 'KubeNotServedError';
   }
 }
 
@@ -97,7 +92,6 @@ export class KubeApiError extends KubeError {
       `${what} failed with HTTP ${status}${detail ? `: ${detail}` : ''}; retry later, and check the API server's health if it persists`,
       options,
     );
-    this.name = 'KubeApiError';
   }
 }
 
@@ -109,7 +103,6 @@ export class KubeConfigMissingError extends KubeError {
         `or run inside a cluster with a service account`,
       options,
     );
-    this.name = 'KubeConfigMissingError';
   }
 }
 
@@ -120,6 +113,5 @@ export class ReleaseDecodeError extends KubeError {
       `cannot decode Helm release record ${object}: ${detail}; inspect it with \`helm history\` / \`helm get all\``,
       options,
     );
-    this.name = 'ReleaseDecodeError';
   }
 }
