@@ -1,6 +1,7 @@
 // Pure: the cluster verdict and the findings checklist as terminal text (appended to `diagnose --check`).
 import type { Finding, Verdict } from '../checks/types.js';
 import type { TriageSource } from '../checks/triage-with-checks.js';
+import { formatPercent } from '../render/shared.js';
 
 export const EVIDENCE_LINES_SHOWN = 4;
 
@@ -15,7 +16,7 @@ export function renderChecksText(verdict: Verdict, findings: readonly Finding[],
   const out: string[] = [''];
   if (source.kind === 'release-record') out.push(dim(`(${source.note})`));
   const label = verdict.playbook ? ` [${verdict.playbook}]` : '';
-  out.push(`${bold('Cluster verdict:')} ${paint(tone, verdict.status.toUpperCase())} ${dim(`${Math.round(verdict.confidence * 100)}%`)}${label}`);
+  out.push(`${bold('Cluster verdict:')} ${paint(tone, verdict.status.toUpperCase())} ${dim(formatPercent(verdict.confidence))}${label}`);
   out.push(`  ${verdict.summary}`);
   if (findings.length > 0) {
     out.push('', bold('Findings'));

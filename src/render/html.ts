@@ -2,7 +2,7 @@
 // Every piece of user or playbook text goes through escapeHtml (or the safe Markdown subset); the
 // pages load one stylesheet and one script from our own origin, so a strict CSP holds (no inline code).
 import type { Finding, Verdict } from '../checks/types.js';
-import { shownMatches, summaryAfterBadge } from './shared.js';
+import { formatPercent, shownMatches, summaryAfterBadge } from './shared.js';
 import type { CheckOutcome } from '../queue/types.js';
 import type { Diagnosis, Facts, RenderedCommand } from '../triage/types.js';
 import { escapeHtml, isSafeHref, renderInline, renderMarkdown } from './markdown.js';
@@ -236,7 +236,7 @@ export function renderTriagePage(view: TriagePageView, assets: PageAssets): stri
   const verdictStatus = view.verdict?.status ?? 'text-only';
   if (d.playbook === null) return renderAbstainedPage(view, assets);
   const verdict = `<section class="verdict"><p><span class="badge ${STATUS_CLASS[verdictStatus] ?? 'muted'}">${e(STATUS_LABEL[verdictStatus] ?? verdictStatus)}</span>
-<span class="conf">confidence ${Math.round((view.verdict?.confidence ?? d.confidence) * 100)}%</span></p>
+<span class="conf">confidence ${formatPercent(view.verdict?.confidence ?? d.confidence)}</span></p>
 ${view.verdict?.summary ? `<p>${e(summaryAfterBadge(verdictStatus, view.verdict.summary))}</p>` : ''}
 ${(view.verdict?.rootCause ?? d.rootCause) ? `<h2>Root cause</h2><p>${renderInline(view.verdict?.rootCause ?? d.rootCause ?? '')}</p>` : ''}
 ${view.runbookHref ? `<p><a href="${e(view.runbookHref)}">Open the runbook</a></p>` : ''}</section>`;

@@ -11,3 +11,8 @@ export function summaryAfterBadge(status: string, summary: string): string {
 export function shownMatches(d: Pick<Diagnosis, 'playbook' | 'matches'>): Diagnosis['matches'] {
   return d.matches.filter((m) => m.playbook === d.playbook || m.score >= 0.005);
 }
+
+/** A 0..1 score as a whole percentage ("91%"), clamped so a stray value never shows "104%". */
+export function formatPercent(score: number): string {
+  return `${Math.round(Math.max(0, Math.min(1, score)) * 100)}%`;
+}

@@ -1,7 +1,7 @@
 // Diagnosis → Slack Block Kit. Pure: no I/O. Slack's limits are enforced here, and every piece of text
 // that came from a paste is escaped so `<!channel>`, `<!here>` or `<@U…>` can never ping anyone.
 import type { types } from '@slack/bolt';
-import { summaryAfterBadge } from './shared.js';
+import { formatPercent, summaryAfterBadge } from './shared.js';
 import type { Finding, FindingStatus } from '../checks/types.js';
 import type { CheckResult } from '../queue/types.js';
 import type { Diagnosis, RenderedCommand } from '../triage/types.js';
@@ -86,10 +86,6 @@ function context(...lines: string[]): Block {
   };
 }
 
-function percent(confidence: number): string {
-  return `${Math.round(Math.max(0, Math.min(1, confidence)) * 100)}%`;
-}
-
 const STATUS_ICON: Record<FindingStatus, string> = {
   confirmed: '✅',
   refuted: '❌',
@@ -109,7 +105,7 @@ export function permalinkUrl(base: string, triageId: string): string {
 }
 
 function factsLine(diagnosis: Diagnosis, cluster: string | undefined): string {
-  const parts = [`*Confidence:* ${percent(diagnosis.confidence)}`];
+  const parts = [`*Confidence:* ${formatPercent(diagnosis.confidence)}`];
   if (diagnosis.playbook) parts.push(`playbook ${codeSpan(diagnosis.playbook)}`);
   if (diagnosis.facts.release) parts.push(`release ${codeSpan(diagnosis.facts.release)}`);
   if (diagnosis.facts.namespace) parts.push(`namespace ${codeSpan(diagnosis.facts.namespace)}`);
@@ -151,7 +147,7 @@ function checksBlocks(checks: ChecksState): Block[] {
       }
       const blocks: Block[] = [];
       const verdict = result.verdict
-        ? `*Verdict:* ${escapeSlack(result.verdict.status)} (${percent(result.verdict.confidence)}) — ${escapeSlack(truncate(summaryAfterBadge(result.verdict.status, result.verdict.summary), 500))}`
+        ? `*Verdict:* ${escapeSlack(result.verdict.status)} (${formatPercent(result.verdict.confidence)}) — ${escapeSlack(truncate(summaryAfterBadge(result.verdict.status, result.verdict.summary), 500))}`
         : '*Verdict:* none';
       blocks.push(section(`*Checked on cluster ${codeSpan(result.cluster)}*\n${verdict}`));
       if (result.findings.length > 0) {
@@ -205,7 +201,7 @@ export function renderSlackMessage(diagnosis: Diagnosis, ctx: SlackRenderContext
 
   if (abstained) {
     const best = diagnosis.matches[0];
-    const guess = best ? ` The closest was ${codeSpan(best.playbook)} at ${percent(best.score)}.` : '';
+    const guess = best ? ` The closest was ${codeSpan(best.playbook)} at ${formatPercent(best.score)}.` : '';
     const known = ctx.playbookIds && ctx.playbookIds.length > 0
       ? `\n*Known failure classes:* ${ctx.playbookIds.map((id) => codeSpan(id)).join(', ')}`
       : '';
@@ -238,7 +234,7 @@ export function renderSlackMessage(diagnosis: Diagnosis, ctx: SlackRenderContext
 function fallbackText(diagnosis: Diagnosis, title: string, checks: ChecksState): string {
   const head = diagnosis.playbook === null
     ? 'helm-triage: no confident diagnosis'
-    : `helm-triage: ${title} (${percent(diagnosis.confidence)})`;
+    : `helm-triage: ${title} (${formatPercent(diagnosis.confidence)})`;
   const tail = checks.state === 'done' && checks.result.verdict ? ` — ${checks.result.verdict.status}` : '';
   return truncate(escapeSlack(head + tail), SLACK_LIMITS.fallbackText);
 }

@@ -1,6 +1,6 @@
 // Pure: a diagnosis as plain terminal text. Colour codes only when asked (the CLI asks on a TTY).
 import type { Diagnosis } from '../triage/types.js';
-import { shownMatches } from './shared.js';
+import { formatPercent, shownMatches } from './shared.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -29,7 +29,7 @@ export function renderText(d: Diagnosis, options: TextOptions = {}): string {
     out.push(`${s.yellow('No diagnosis')} ${s.dim('(helm-triage abstains rather than guess)')}`);
   } else {
     out.push(`${s.bold(d.title ?? d.playbook)} ${s.dim(`[${d.playbook}]`)}`);
-    out.push(`confidence ${formatConfidence(d.confidence)}`);
+    out.push(`confidence ${formatPercent(d.confidence)}`);
   }
   if (d.rootCause !== null) {
     out.push('', s.bold('Root cause'), indent(wrapText(d.rootCause, 100), '  '));
@@ -57,7 +57,7 @@ export function renderText(d: Diagnosis, options: TextOptions = {}): string {
   const others = shownMatches(d).filter((m) => m.playbook !== d.playbook);
   if (others.length > 0) {
     out.push('', s.bold(d.playbook === null ? 'Candidates' : 'Other matches'));
-    for (const m of others) out.push(`  ${m.playbook} ${s.dim(formatConfidence(m.score))}${m.noise === true ? s.dim(' (noise)') : ''}`);
+    for (const m of others) out.push(`  ${m.playbook} ${s.dim(formatPercent(m.score))}${m.noise === true ? s.dim(' (noise)') : ''}`);
   }
   if (d.checks.length > 0 && options.checked !== true) out.push('', `${s.bold('Checks')} ${s.dim('(verify against a cluster with --check)')}: ${d.checks.join(', ')}`);
   if (d.notes.length > 0) {
@@ -65,10 +65,6 @@ export function renderText(d: Diagnosis, options: TextOptions = {}): string {
     for (const n of d.notes) out.push(`  - ${n}`);
   }
   return `${out.join('\n')}\n`;
-}
-
-export function formatConfidence(c: number): string {
-  return `${Math.round(c * 100)}%`;
 }
 
 function wrapText(text: string, width: number): string {
