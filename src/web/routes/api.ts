@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 // The same JSON contract as `helm-triage diagnose --json` (one function, so they cannot drift).
 import { diagnosisJson } from '../../render/json.js';
-import type { Diagnosis, Facts } from '../../triage/types.js';
+import type { Diagnosis } from '../../triage/types.js';
 import { sendMessage, type WebContext } from '../context.js';
-import { parseRunbookParams } from '../runbook-params.js';
+import { factsOf, parseRunbookParams } from '../runbook-params.js';
 import { bearerMatches } from '../security.js';
 
 // POST /api/diagnose: the CLI's --json answer over HTTP. JSON body {text, release?, namespace?},
@@ -46,11 +46,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: WebContext): void {
       }
       const params = parseRunbookParams({ release: parsed.data.release, namespace: parsed.data.namespace });
       if (params.ignored.length > 0) return sendMessage(request, reply, 400, 'bad_request', 'Bad request', params.ignored.join(' '));
-      const overrides: Partial<Facts> = {};
-      if (params.values.release) overrides.release = params.values.release;
-      if (params.values.namespace) overrides.namespace = params.values.namespace;
-
-      const diagnosis = ctx.deps.diagnose(parsed.data.text, ctx.deps.playbooks, { overrides });
+      const diagnosis = ctx.deps.diagnose(parsed.data.text, ctx.deps.playbooks, { overrides: factsOf(params.values) });
       const permalink = await storeTriage(ctx, diagnosis);
       reply.header('cache-control', 'no-store');
       return reply.type('application/json; charset=utf-8').send(diagnosisJson(diagnosis, { permalink }));
