@@ -10,7 +10,7 @@ import { closeConnection, workerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
 import { resultJobId } from './job-id.js';
 import { DEFAULT_PREFIX, RESULTS_QUEUE, checkQueueName } from './names.js';
-import { errorResult, isExpired, processCheckJob, type CheckRunner } from './process-job.js';
+import { errorResult, isExpired, processCheckJob, recordResult, type CheckRunner } from './process-job.js';
 import { DEFAULT_RETRY, shouldRetry } from './retry.js';
 import { checkJobSchema, type CheckJob, type CheckResult, type ResultEnvelope } from './types.js';
 
@@ -74,8 +74,7 @@ export function startAgent(options: AgentOptions): Agent {
       removeOnComplete: { age: 3600 },
       removeOnFail: { age: 24 * 3600 },
     });
-    metrics.outcomes.inc({ cluster: result.cluster, outcome: result.outcome });
-    metrics.jobDuration.observe({ cluster: result.cluster, outcome: result.outcome }, Math.max(0, result.completedAt - job.createdAt) / 1000);
+    recordResult(job, result);
   };
 
   const processor = async (bullJob: Job, _token?: string, signal?: AbortSignal): Promise<AgentReturn> => {

@@ -8,7 +8,7 @@ import type { KeyValueStore } from '../store/kv.js';
 import { MemoryKeyValueStore } from '../store/memory-kv.js';
 import { describeFailure } from './failure.js';
 import { DEFAULT_DEDUP_WINDOW_MS, checkJobId, dispatchMarkerTtlMs } from './job-id.js';
-import { errorResult, isExpired, noAgentResult, processCheckJob, type CheckRunner } from './process-job.js';
+import { errorResult, isExpired, noAgentResult, processCheckJob, recordResult, type CheckRunner } from './process-job.js';
 import { ReportOnce } from './report-once.js';
 import { DEFAULT_RETRY, backoffDelay, shouldRetry, type RetryPolicy } from './retry.js';
 import { checkJobSchema, type CheckDispatcher, type CheckJob, type CheckResult, type ResultReporter, type SubmitReceipt } from './types.js';
@@ -97,10 +97,7 @@ export class InProcessDispatcher implements CheckDispatcher {
   }
 
   private async deliver(job: CheckJob, result: CheckResult): Promise<void> {
-    metrics.outcomes.inc({ cluster: result.cluster, outcome: result.outcome });
-    if (result.outcome !== 'no-agent') {
-      metrics.jobDuration.observe({ cluster: result.cluster, outcome: result.outcome }, Math.max(0, result.completedAt - job.createdAt) / 1000);
-    }
+    recordResult(job, result);
     await this.once.deliver(job, result);
   }
 

@@ -1,6 +1,7 @@
 import { runChecks, type RunChecksInput } from '../checks/run.js';
 import type { Finding } from '../checks/types.js';
 import type { ReadOnlyKube } from '../kube/types.js';
+import { metrics } from '../metrics.js';
 import type { PlaybookSet } from '../playbooks/load.js';
 import { decideVerdict } from '../triage/verdict.js';
 import type { CheckJob, CheckResult } from './types.js';
@@ -134,4 +135,12 @@ export function errorResult(jobId: string, job: CheckJob, agent: string, reason:
 
 export function noAgentResult(jobId: string, job: CheckJob, now: number, message = noAgentMessage(job)): CheckResult {
   return { v: 1, jobId, cluster: job.cluster, outcome: 'no-agent', findings: [], verdict: null, message, completedAt: now };
+}
+
+/** Counts a result where it was produced (agent or embedded dispatcher); a no-agent answer has no run time. */
+export function recordResult(job: Pick<CheckJob, 'createdAt'>, result: CheckResult): void {
+  metrics.outcomes.inc({ cluster: result.cluster, outcome: result.outcome });
+  if (result.outcome !== 'no-agent') {
+    metrics.jobDuration.observe({ cluster: result.cluster, outcome: result.outcome }, Math.max(0, result.completedAt - job.createdAt) / 1000);
+  }
 }
