@@ -17,7 +17,7 @@ export function normalizeForId(text: string): string {
  * message, possibly ephemeral) is its own requester: two private answers to the same paste in one
  * channel must each be updated.
  */
-export function requesterKey(requester: Requester): string {
+function requesterKey(requester: Requester): string {
   switch (requester.kind) {
     case 'slack':
       return `slack/${requester.teamId ?? ''}/${requester.channel}/${requester.threadTs ?? ''}/${requester.triageId ?? ''}`;

@@ -25,15 +25,15 @@ export interface ProcessJobDeps {
 }
 
 /** Time kept back before the deadline, so the answer (not the watchdog) reaches the requester. */
-export function answerMarginMs(remainingMs: number): number {
+function answerMarginMs(remainingMs: number): number {
   return Math.min(1000, Math.max(0, Math.floor(remainingMs * 0.2)));
 }
 
-export function deadlineSeconds(job: Pick<CheckJob, 'deadline' | 'createdAt'>): number {
+function deadlineSeconds(job: Pick<CheckJob, 'deadline' | 'createdAt'>): number {
   return Math.max(1, Math.round((job.deadline - job.createdAt) / 1000));
 }
 
-export function noAgentMessage(job: Pick<CheckJob, 'cluster' | 'deadline' | 'createdAt'>): string {
+function noAgentMessage(job: Pick<CheckJob, 'cluster' | 'deadline' | 'createdAt'>): string {
   return `no agent answered for cluster ${job.cluster} within ${deadlineSeconds(job)} s`;
 }
 

@@ -8,7 +8,7 @@ import type { CheckJob, CheckResult, ResultReporter } from './types.js';
 // `result:<jobId>` reports; every later one is dropped. If the reporter fails, the claim is
 // released so the retry (or the other contender) can report instead.
 
-export const DEFAULT_RESULT_GUARD_TTL_MS = 24 * 60 * 60 * 1000;
+const DEFAULT_RESULT_GUARD_TTL_MS = 24 * 60 * 60 * 1000;
 
 export type DeliveryOutcome = 'reported' | 'duplicate';
 

@@ -29,7 +29,7 @@ export interface TriageStore {
 }
 
 /** 144 random bits, URL-safe: a permalink cannot be guessed. */
-export function newTriageId(random: (n: number) => Buffer = randomBytes): string {
+function newTriageId(random: (n: number) => Buffer = randomBytes): string {
   return random(18).toString('base64url');
 }
 
