@@ -117,10 +117,15 @@ export function loadScenario(file: string): Scenario {
 
 const BASE_TIME = Date.parse('2026-01-05T10:00:00Z');
 
+/** When the revision was made: as given, else a fixed date plus the revision in minutes. */
+function revisionTime(spec: z.output<typeof helmReleaseSchema>): string {
+  return spec.deployedAt ?? new Date(BASE_TIME + spec.revision * 60_000).toISOString();
+}
+
 /** The release JSON Helm 3 writes (pkg/release), with the fields our decoder reads. */
 export function helmReleaseJson(input: HelmReleaseSpec): Record<string, unknown> {
   const spec = helmReleaseSchema.parse(input);
-  const at = spec.deployedAt ?? new Date(BASE_TIME + spec.revision * 60_000).toISOString();
+  const at = revisionTime(spec);
   return {
     name: spec.name,
     namespace: spec.namespace,
@@ -161,7 +166,7 @@ export function encodeHelmPayload(release: unknown, compress = true): string {
 export function helmReleaseObject(input: HelmReleaseSpec): KubeObject {
   const spec = helmReleaseSchema.parse(input);
   const payload = encodeHelmPayload(helmReleaseJson(spec), spec.compress);
-  const at = spec.deployedAt ?? new Date(BASE_TIME + spec.revision * 60_000).toISOString();
+  const at = revisionTime(spec);
   const metadata = {
     name: `sh.helm.release.v1.${spec.name}.v${spec.revision}`,
     namespace: spec.namespace,
