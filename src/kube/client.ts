@@ -101,8 +101,7 @@ export class KubeClient implements ReadOnlyKube {
         }
       }
       const meta = res.body.metadata;
-      const next = isRecord(meta) && typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : undefined;
-      cont = next;
+      cont = isRecord(meta) && typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : undefined;
     } while (cont !== undefined);
   }
 
