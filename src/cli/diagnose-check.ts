@@ -5,13 +5,11 @@ import { diagnoseWithChecks, type TriageWithChecks } from '../checks/triage-with
 import { UsageError } from '../errors.js';
 import type { KubeAccessOptions } from '../kube/config.js';
 import type { ReadOnlyKube } from '../kube/types.js';
-import { loadPlaybooks } from '../playbooks/load.js';
 import { renderText } from '../render/text.js';
-import type { Facts } from '../triage/types.js';
 import { renderChecksText } from './check-text.js';
 import type { CliContext } from './context.js';
 import { diagnosisJson } from '../render/json.js';
-import { type DiagnoseCommandOptions, type DiagnoseEnrichment, type DiagnoseExtension } from './diagnose.js';
+import { factOverrides, type DiagnoseCommandOptions, type DiagnoseEnrichment, type DiagnoseExtension } from './diagnose.js';
 
 export const DEFAULT_CHECK_TIMEOUT_SECONDS = 10;
 export const DEFAULT_TRIAGE_DEADLINE_SECONDS = 30;
@@ -36,7 +34,7 @@ export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => Re
         .option('--kubeconfig <file>', 'kubeconfig file for --check (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
         .option('--check-timeout <seconds>', `per-check deadline for --check (default ${DEFAULT_CHECK_TIMEOUT_SECONDS})`);
     },
-    async enrich(diagnosis, options: DiagnoseCommandOptions, ctx: CliContext): Promise<DiagnoseEnrichment | undefined> {
+    async enrich(diagnosis, options: DiagnoseCommandOptions, ctx: CliContext, playbooks): Promise<DiagnoseEnrichment | undefined> {
       const raw = options.raw;
       if (raw['check'] !== true) {
         if (raw['context'] !== undefined || raw['kubeconfig'] !== undefined) throw new UsageError('--context and --kubeconfig only apply with --check');
@@ -48,16 +46,13 @@ export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => Re
       const kube = await createKube(access);
       const perCheck = seconds(raw['checkTimeout'], '--check-timeout', DEFAULT_CHECK_TIMEOUT_SECONDS);
       const deadline = seconds(ctx.io.env['CHECK_DEADLINE_SECONDS'], 'CHECK_DEADLINE_SECONDS', DEFAULT_TRIAGE_DEADLINE_SECONDS);
-      const overrides: Partial<Facts> = {};
-      if (options.release !== undefined) overrides.release = options.release;
-      if (options.namespace !== undefined) overrides.namespace = options.namespace;
       // The diagnosis holds the normalized, redacted text: the raw paste never travels further.
       const result = await diagnoseWithChecks({
         text: diagnosis.text,
-        playbooks: loadPlaybooks(options.playbooksDir),
+        playbooks,
         kube,
         signal: AbortSignal.timeout(Math.max(deadline, perCheck) * 1000),
-        overrides,
+        overrides: factOverrides(options),
         perCheckTimeoutMs: perCheck * 1000,
       });
       return enrichment(result, ctx);

@@ -6,7 +6,7 @@ import { loadPlaybooks, type PlaybookSet } from '../playbooks/load.js';
 import { diagnosisJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import { diagnose } from '../triage/diagnose.js';
-import type { Diagnosis } from '../triage/types.js';
+import type { Diagnosis, Facts } from '../triage/types.js';
 import type { CliContext } from './context.js';
 
 export interface DiagnoseCommandOptions {
@@ -28,13 +28,22 @@ export interface DiagnoseEnrichment {
 
 export interface DiagnoseExtension {
   configure(command: Command): void;
-  enrich(diagnosis: Diagnosis, options: DiagnoseCommandOptions, ctx: CliContext): Promise<DiagnoseEnrichment | undefined>;
+  /** `playbooks` is the set the diagnosis came from, so an extension need not load it again. */
+  enrich(diagnosis: Diagnosis, options: DiagnoseCommandOptions, ctx: CliContext, playbooks: PlaybookSet): Promise<DiagnoseEnrichment | undefined>;
 }
 
 function parseConfidence(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`--min-confidence must be a number from 0 to 1, got "${value}"`);
   return n;
+}
+
+/** Facts given on the command line (--release, --namespace), which win over extracted ones. */
+export function factOverrides(options: Pick<DiagnoseCommandOptions, 'release' | 'namespace'>): Partial<Facts> {
+  const overrides: Partial<Facts> = {};
+  if (options.release !== undefined) overrides.release = options.release;
+  if (options.namespace !== undefined) overrides.namespace = options.namespace;
+  return overrides;
 }
 
 export async function runDiagnoseCommand(
@@ -59,15 +68,13 @@ export async function runDiagnoseCommand(
       code = 2;
       continue;
     }
-    const overrides: Record<string, string> = {};
-    if (options.release !== undefined) overrides.release = options.release;
-    if (options.namespace !== undefined) overrides.namespace = options.namespace;
+    const overrides = factOverrides(options);
     const diagnoseOptions = options.minConfidence === undefined ? { overrides } : { overrides, minConfidence: options.minConfidence };
     const d = diagnose(text, set, diagnoseOptions);
     const fields: Record<string, unknown> = {};
     const texts: string[] = [];
     for (const ext of extensions) {
-      const extra = await ext.enrich(d, options, ctx);
+      const extra = await ext.enrich(d, options, ctx, set);
       if (extra?.fields) Object.assign(fields, extra.fields);
       if (extra?.text !== undefined) texts.push(extra.text);
     }
