@@ -38,14 +38,13 @@ export function registerTriageRoutes(app: FastifyInstance, ctx: WebContext): voi
       const description = describe(finding.check);
       if (description !== undefined) checkDescriptions[finding.check] = description;
     }
-    const facts = record.diagnosis.facts;
+    const { playbook, facts } = record.diagnosis;
     return renderTriagePage(
       {
         ...record,
         checkDescriptions,
-        runbookHref: record.diagnosis.playbook
-          ? runbookHref(record.diagnosis.playbook, { ...(facts.release ? { release: facts.release } : {}), ...(facts.namespace ? { namespace: facts.namespace } : {}) })
-          : null,
+        // runbookHref takes only release and namespace, and only when set.
+        runbookHref: playbook ? runbookHref(playbook, facts) : null,
       },
       PAGE_ASSETS,
     );
