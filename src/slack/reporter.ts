@@ -10,6 +10,7 @@ import type { Diagnosis, Facts } from '../triage/types.js';
 import { keys, TTL } from './keys.js';
 import type { MessageRef, SlackPublisher } from './publisher.js';
 import { describeError } from './slack-errors.js';
+import { playbookIds } from './triage-flow.js';
 
 export interface SlackReporterDeps {
   publisher: SlackPublisher;
@@ -78,7 +79,7 @@ export class SlackReporter implements ResultReporter {
         triageId,
         publicBaseUrl: this.deps.publicBaseUrl,
         checks: { state: 'done', result },
-        playbookIds: this.deps.playbooks.playbooks.map((p) => p.id),
+        playbookIds: playbookIds(this.deps.playbooks),
       });
       await this.deps.publisher.update(ref, message);
       await kv.set(claim, 'done', TTL.report);

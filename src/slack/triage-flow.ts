@@ -1,5 +1,6 @@
 // One triage from Slack, whatever started it (command, modal, paste): diagnose, store, reply at once with
 // the text diagnosis, then hand the checks to the dispatcher. The reply never waits for the queue.
+import type { PlaybookSet } from '../playbooks/load.js';
 import { renderSlackMessage, type ChecksState } from '../render/slack.js';
 import type { CheckJob, Requester } from '../queue/types.js';
 import { diagnose } from '../triage/diagnose.js';
@@ -35,8 +36,8 @@ export function diagnoseText(services: SlackServices, text: string, overrides?: 
   return diagnose(text, services.playbooks, overrides ? { overrides } : {});
 }
 
-export function playbookIds(services: SlackServices): string[] {
-  return services.playbooks.playbooks.map((p) => p.id);
+export function playbookIds(playbooks: PlaybookSet): string[] {
+  return playbooks.playbooks.map((p) => p.id);
 }
 
 export async function runTriage(services: SlackServices, req: TriageRequest): Promise<TriageOutcome> {
@@ -53,7 +54,7 @@ export async function runTriage(services: SlackServices, req: TriageRequest): Pr
 
   const notes: string[] = [];
   const render = (state: ChecksState) => renderSlackMessage(diagnosis, {
-    triageId: record.id, publicBaseUrl: services.publicBaseUrl, checks: state, playbookIds: playbookIds(services), notes,
+    triageId: record.id, publicBaseUrl: services.publicBaseUrl, checks: state, playbookIds: playbookIds(services.playbooks), notes,
   });
   const posted = await services.publisher.post(req.placement, render(checks), { responseUrl: req.responseUrl, userId: req.userId });
   const ref = posted.ref;

@@ -48,7 +48,7 @@ export function rerunChecks(services: SlackServices) {
       }
       const cluster = record.cluster ?? services.config.CLUSTER_NAME;
       const render = (checks: ChecksState) => renderSlackMessage(record.diagnosis, {
-        triageId, publicBaseUrl: services.publicBaseUrl, checks, playbookIds: playbookIds(services),
+        triageId, publicBaseUrl: services.publicBaseUrl, checks, playbookIds: playbookIds(services.playbooks),
       });
       // Show "running" before queueing: a fast result must not be overwritten by a late "running".
       await services.publisher.update(ref, render({ state: 'pending', cluster }));
