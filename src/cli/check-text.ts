@@ -12,17 +12,17 @@ export function renderChecksText(verdict: Verdict, findings: readonly Finding[],
   const paint = (code: number, s: string): string => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const bold = (s: string): string => paint(1, s);
   const dim = (s: string): string => paint(2, s);
-  const tone = verdict.status === 'confirmed' ? 32 : verdict.status === 'refuted' ? 31 : 33;
+  // Green for confirmed, red for refuted, yellow for anything unsettled: verdict and findings alike.
+  const tone = (status: string): number => (status === 'confirmed' ? 32 : status === 'refuted' ? 31 : 33);
   const out: string[] = [''];
   if (source.kind === 'release-record') out.push(dim(`(${source.note})`));
   const label = verdict.playbook ? ` [${verdict.playbook}]` : '';
-  out.push(`${bold('Cluster verdict:')} ${paint(tone, verdict.status.toUpperCase())} ${dim(formatPercent(verdict.confidence))}${label}`);
+  out.push(`${bold('Cluster verdict:')} ${paint(tone(verdict.status), verdict.status.toUpperCase())} ${dim(formatPercent(verdict.confidence))}${label}`);
   out.push(`  ${verdict.summary}`);
   if (findings.length > 0) {
     out.push('', bold('Findings'));
     for (const f of findings) {
-      const mark = f.status === 'confirmed' ? paint(32, MARK[f.status]) : f.status === 'refuted' ? paint(31, MARK[f.status]) : paint(33, MARK[f.status]);
-      out.push(`  ${mark} ${bold(f.check)}: ${f.summary}`);
+      out.push(`  ${paint(tone(f.status), MARK[f.status])} ${bold(f.check)}: ${f.summary}`);
       if (f.missingPermission) out.push(`      ${dim(`grant: ${f.missingPermission}`)}`);
       for (const e of f.evidence.slice(0, EVIDENCE_LINES_SHOWN)) out.push(`      ${dim(e)}`);
       if (f.evidence.length > EVIDENCE_LINES_SHOWN) out.push(`      ${dim(`… ${f.evidence.length - EVIDENCE_LINES_SHOWN} more (see --json)`)}`);
