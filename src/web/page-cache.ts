@@ -1,6 +1,7 @@
 // A small bounded cache for rendered pages: playbooks do not change while the process runs, so a
 // runbook page per (id, filled values) is rendered once. Kept as UTF-8 bytes so a hit costs no
 // re-encoding. Oldest entries go first when full.
+import { setBounded } from './bounded-map.js';
 
 export class PageCache {
   private readonly entries = new Map<string, Buffer>();
@@ -11,11 +12,7 @@ export class PageCache {
     const hit = this.entries.get(key);
     if (hit !== undefined) return hit;
     const page = Buffer.from(render(), 'utf8');
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-    this.entries.set(key, page);
+    setBounded(this.entries, key, page, this.maxEntries);
     return page;
   }
 

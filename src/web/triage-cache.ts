@@ -1,4 +1,5 @@
 import type { TriageRecord, TriageStore } from '../store/triages.js';
+import { setBounded } from './bounded-map.js';
 
 // /t/:id reads the record on every request (it may have been updated by a check result), but parses
 // and renders it again only when the stored JSON changed. Bounded; oldest entries go first.
@@ -28,11 +29,7 @@ export class TriageReadCache {
     const hit = this.entries.get(id);
     if (hit && hit.raw === raw) return hit;
     const entry: CachedTriage = { raw, record: JSON.parse(raw) as TriageRecord };
-    if (!hit && this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-    this.entries.set(id, entry);
+    setBounded(this.entries, id, entry, this.maxEntries);
     return entry;
   }
 }
