@@ -48,8 +48,41 @@ function toMeta(h: HelmRevision): RevisionMeta {
 }
 
 /** Every revision of a release, oldest first (Secret driver, else ConfigMap driver). */
+interface RunScope {
+  signal: AbortSignal;
+  histories: Map<string, Promise<RevisionMeta[]>>;
+}
+
+// Several checks of one triage read the same release history; within one runChecks call it is read once.
+const runScopes = new WeakMap<ReadOnlyKube, RunScope>();
+
+/**
+ * A view of `kube` for one check run: release histories read through it are shared by the run's checks.
+ * The shared read follows the run's signal, not the first caller's, so one check's deadline cannot fail
+ * the others (each check's own deadline is enforced by runChecks).
+ */
+export function scopeToRun(kube: ReadOnlyKube, signal: AbortSignal): ReadOnlyKube {
+  const scoped: ReadOnlyKube = {
+    version: (s) => kube.version(s),
+    get: (apiVersion, kind, name, namespace, s) => kube.get(apiVersion, kind, name, namespace, s),
+    list: (apiVersion, kind, opts) => kube.list(apiVersion, kind, opts),
+    serves: (groupVersion, kind, s) => kube.serves(groupVersion, kind, s),
+  };
+  runScopes.set(scoped, { signal, histories: new Map() });
+  return scoped;
+}
+
 export async function releaseHistory(kube: ReadOnlyKube, release: string, namespace: string, signal: AbortSignal): Promise<RevisionMeta[]> {
-  return (await new HelmReleases(kube).history(release, namespace, signal)).map(toMeta);
+  const scope = runScopes.get(kube);
+  if (!scope) return (await new HelmReleases(kube).history(release, namespace, signal)).map(toMeta);
+  const key = `${namespace}/${release}`;
+  let read = scope.histories.get(key);
+  if (!read) {
+    read = new HelmReleases(kube).history(release, namespace, scope.signal).then((h) => h.map(toMeta));
+    scope.histories.set(key, read);
+    read.catch(() => scope.histories.delete(key));
+  }
+  return read;
 }
 
 /** True when Helm holds a revision of this release that is not uninstalled. */

@@ -1,5 +1,6 @@
 // Runs the checks a playbook names, in parallel, each under its own deadline. Never throws.
 import type { Facts } from '../triage/types.js';
+import { scopeToRun } from './releases.js';
 import type { ReadOnlyKube } from '../kube/types.js';
 import { findingFromError } from './errors.js';
 import { getCheck } from './registry.js';
@@ -25,7 +26,8 @@ export async function runChecks(input: RunChecksInput): Promise<Finding[]> {
   const now = input.now ?? new Date();
   const timeoutMs = input.perCheckTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
   const ids = [...new Set(input.checks)];
-  return Promise.all(ids.map((id) => runOne(id, lookup(id), input, now, timeoutMs)));
+  const scoped = { ...input, kube: scopeToRun(input.kube, input.signal) };
+  return Promise.all(ids.map((id) => runOne(id, lookup(id), scoped, now, timeoutMs)));
 }
 
 async function runOne(id: string, check: Check | undefined, input: RunChecksInput, now: Date, timeoutMs: number): Promise<Finding> {
