@@ -21,8 +21,8 @@ export type { SlackAppDeps } from './deps.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 /** Bolt rejects timestamps older than 5 min; we also reject ones more than 5 min ahead (replays from a skewed clock). */
-export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
-export const DEFAULT_MAX_SNIPPET_BYTES = 1024 * 1024;
+const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+const DEFAULT_MAX_SNIPPET_BYTES = 1024 * 1024;
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -41,7 +41,7 @@ export interface SlackApp {
 }
 
 /** Rejects requests whose timestamp lies in the future beyond the skew, before Bolt sees them. */
-export function futureTimestampGuard(next: RequestListener, now: () => number, maxSkewMs = MAX_FUTURE_SKEW_MS, gate?: AckGate): RequestListener {
+function futureTimestampGuard(next: RequestListener, now: () => number, maxSkewMs = MAX_FUTURE_SKEW_MS, gate?: AckGate): RequestListener {
   return (req, res) => {
     gate?.track(res);
     const header = req.headers['x-slack-request-timestamp'];

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export const TRIAGE_MODAL = { callbackId: 'ht_triage_modal', blockId: 'ht_text', actionId: 'ht_text_input' } as const;
 
-export const modalMetadataSchema = z.object({
+const modalMetadataSchema = z.object({
   channel: z.string().optional(),
   responseUrl: z.string().optional(),
   private: z.boolean().default(false),

@@ -22,7 +22,7 @@ export interface SlackReporterDeps {
 }
 
 /** Where the reply lives, from what the job carried. */
-export function refFromJob(job: CheckJob): MessageRef | null {
+function refFromJob(job: CheckJob): MessageRef | null {
   const r = job.requester;
   if (r.kind !== 'slack') return null;
   if (r.messageTs) return { via: 'chat', channel: r.channel, ts: r.messageTs };

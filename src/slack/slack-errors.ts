@@ -1,6 +1,6 @@
 // Reading Slack Web API failures without `any`: web-api throws errors carrying `data.error` (platform errors).
 
-export function slackErrorCode(err: unknown): string | undefined {
+function slackErrorCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null || !('data' in err)) return undefined;
   const data: unknown = err.data;
   if (typeof data !== 'object' || data === null || !('error' in data)) return undefined;

@@ -88,7 +88,7 @@ export interface SubmitInput {
   req: { userId: string; teamId?: string };
 }
 
-export function requesterFor(ref: MessageRef, input: { triageId: string; userId: string; teamId?: string; threadTs?: string }): Requester {
+function requesterFor(ref: MessageRef, input: { triageId: string; userId: string; teamId?: string; threadTs?: string }): Requester {
   const threadTs = input.threadTs ?? (ref.via === 'chat' ? ref.ts : undefined);
   return {
     kind: 'slack',

@@ -5,7 +5,7 @@ import type { RunbookListItem } from '../render/html.js';
 // A playbook matches when every query word appears in its title, summary or example errors,
 // or when one of its own signal patterns matches the query (an error line pasted as is).
 
-export const MAX_QUERY_LENGTH = 500;
+const MAX_QUERY_LENGTH = 500;
 const EXAMPLE_CHARS = 2000;
 
 export interface SearchablePlaybook {

@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 // Response headers for every route, and the API's bearer-token check.
 
 /** No inline code anywhere: scripts and styles come from our own origin only. */
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",

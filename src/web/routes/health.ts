@@ -8,7 +8,7 @@ import { keyValueProbe, playbooksProbe, runProbes, type ReadinessProbe } from '.
 // /healthz: the process answers. /readyz: it can do its job (playbooks loaded, Redis reachable …).
 // /metrics: Prometheus text (JSON on request).
 
-export const PROBE_TIMEOUT_MS = 2000;
+const PROBE_TIMEOUT_MS = 2000;
 
 export function registerHealthRoutes(app: FastifyInstance, ctx: WebContext, registry: Registry): void {
   const probes: ReadinessProbe[] = [playbooksProbe(ctx.deps.playbooks)];
