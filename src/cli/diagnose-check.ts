@@ -8,6 +8,7 @@ import type { ReadOnlyKube } from '../kube/types.js';
 import { renderText } from '../render/text.js';
 import { renderChecksText } from './check-text.js';
 import type { CliContext } from './context.js';
+import { wantsColor } from './io.js';
 import { diagnosisJson } from '../render/json.js';
 import { factOverrides, type DiagnoseCommandOptions, type DiagnoseEnrichment, type DiagnoseExtension } from './diagnose.js';
 
@@ -65,7 +66,7 @@ function enrichment(r: TriageWithChecks, ctx: CliContext): DiagnoseEnrichment {
   // When the error came from the release record, that diagnosis replaces the text-only one.
   const { input: _input, ...replaced } = fromRecord ? diagnosisJson(r.diagnosis) : {};
   void _input;
-  const color = ctx.io.isTTY && ctx.io.env['NO_COLOR'] === undefined;
+  const color = wantsColor(ctx.io);
   const text = (fromRecord ? `\n${renderText(r.diagnosis, { color, heading: 'Diagnosis of the error stored in the release' })}` : '')
     + renderChecksText(r.verdict, r.findings, r.source, { color });
   return { fields: { ...replaced, findings: r.findings, verdict: r.verdict, source: r.source }, text };

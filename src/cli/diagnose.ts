@@ -8,6 +8,7 @@ import { renderText } from '../render/text.js';
 import { diagnose } from '../triage/diagnose.js';
 import type { Diagnosis, Facts } from '../triage/types.js';
 import type { CliContext } from './context.js';
+import { wantsColor } from './io.js';
 
 export interface DiagnoseCommandOptions {
   files: string[];
@@ -83,7 +84,7 @@ export async function runDiagnoseCommand(
       io.stdout(`${JSON.stringify(many ? { file, ...body } : body, null, many ? undefined : 2)}\n`);
     } else {
       const heading = many ? (file === '-' ? '(stdin)' : file) : undefined;
-      const color = io.isTTY && io.env.NO_COLOR === undefined;
+      const color = wantsColor(io);
       // An extension that printed text (e.g. --check findings) has answered what the checks line would suggest.
       const checked = texts.length > 0;
       const rendered = renderText(d, heading === undefined ? { color, checked } : { color, heading, checked });

@@ -12,6 +12,11 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
+/** Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function wantsColor(io: Pick<CliIO, 'isTTY' | 'env'>): boolean {
+  return io.isTTY && io.env.NO_COLOR === undefined;
+}
+
 /** Files above this are refused: pass the tail instead (Helm prints the error last). */
 export const MAX_READ_BYTES = 64 * 1024 * 1024;
 
