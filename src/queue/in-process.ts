@@ -97,8 +97,8 @@ export class InProcessDispatcher implements CheckDispatcher {
   }
 
   private async deliver(job: CheckJob, result: CheckResult): Promise<void> {
-    recordResult(job, result);
-    await this.once.deliver(job, result);
+    // Counted once, when reported: a watchdog that loses the race to the real answer is not an outcome.
+    if ((await this.once.deliver(job, result)) === 'reported') recordResult(job, result);
   }
 
   private pump(): void {
