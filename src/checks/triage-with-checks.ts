@@ -13,6 +13,8 @@ import type { Finding, Verdict } from './types.js';
 
 export interface TriageWithChecksInput {
   text: string;
+  /** The text diagnosis when the caller already made it (same text and overrides): not made again. */
+  diagnosis?: Diagnosis;
   playbooks: PlaybookSet;
   kube: ReadOnlyKube;
   signal: AbortSignal;
@@ -38,7 +40,7 @@ const STORED_FAILURE_CHECK = 'stored-failure';
 export async function diagnoseWithChecks(input: TriageWithChecksInput): Promise<TriageWithChecks> {
   const { playbooks, kube, signal } = input;
   const overrides = input.overrides ?? {};
-  let diagnosis = diagnose(input.text, playbooks, { overrides });
+  let diagnosis = input.diagnosis ?? diagnose(input.text, playbooks, { overrides });
   let source: TriageSource = { kind: 'text' };
   const extra: Finding[] = [];
 

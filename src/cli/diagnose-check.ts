@@ -50,6 +50,7 @@ export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => Re
       // The diagnosis holds the normalized, redacted text: the raw paste never travels further.
       const result = await diagnoseWithChecks({
         text: diagnosis.text,
+        diagnosis,
         playbooks,
         kube,
         signal: AbortSignal.timeout(Math.max(deadline, perCheck) * 1000),
