@@ -29,6 +29,7 @@ import { RedisKeyValueStore } from '../src/store/redis-kv.js';
 import { kubeFor, startKubeApiServer, writeKubeconfig } from '../test/support/kube-api-server.js';
 import { startTestRedis } from '../test/support/redis.js';
 import { loadScenario } from '../test/support/scenario.js';
+import { percentile } from './support/stats.js';
 
 const LATENCY_MS = 20;
 const DEFAULT_SCENARIO = 'missing-crd-confirmed';
@@ -52,12 +53,6 @@ function benchCase(name: string): BenchCase {
 }
 
 const triageBlock = z.object({ playbook: z.string(), facts: factsSchema });
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] ?? Number.NaN;
-}
 
 /** Best time of the checks run straight against an API server, no queue. */
 async function bestDirect(c: BenchCase, kube: ReadOnlyKube, runs: number): Promise<number> {

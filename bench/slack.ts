@@ -7,6 +7,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startSlackApiServer, type SlackApiServer } from '../test/support/slack-api-server.js';
 import { sendCommand } from '../test/support/slack-requests.js';
+import { percentile } from './support/stats.js';
 
 const CONCURRENCY = Number(process.env.BENCH_SLACK_CONCURRENCY ?? 100);
 const ROUNDS = Number(process.env.BENCH_SLACK_ROUNDS ?? 5);
@@ -84,11 +85,6 @@ async function child(role: Role): Promise<void> {
   });
   const { port } = await app.start({ port: 0, host: '127.0.0.1' });
   process.send?.({ port });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;

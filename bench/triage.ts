@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import { loadPlaybooks, type PlaybookSet } from '../src/playbooks/load.js';
 import { diagnose } from '../src/triage/diagnose.js';
+import { percentile } from './support/stats.js';
 
 const MiB = 1024 * 1024;
 
@@ -49,10 +50,6 @@ const adversarial: Array<[string, () => string]> = [
   ['many short lines', () => 'x\n'.repeat(MiB / 2)],
   ['slack markup', () => '<http://a|'.repeat(MiB / 10)],
 ];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 const cpuMs = (): number => {
   const u = process.cpuUsage();
