@@ -7,7 +7,8 @@
 //   npx tsx bench/queue.ts            (or through bench/run.ts)
 //   BENCH_SCENARIO (default missing-crd-confirmed), BENCH_JOBS, BENCH_RATE (jobs/s offered),
 //   BENCH_CONCURRENCY (per agent), BENCH_AGENTS=inline (agents in this process instead of two
-//   `helm-triage agent` processes), BENCH_LOG (pino level) tune it.
+//   `helm-triage agent` processes), BENCH_LOG (pino level) tune it;
+//   BENCH_AGENT_NODE_ARGS passes node flags to the agent processes (`--cpu-prof --cpu-prof-dir=DIR`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -114,11 +115,16 @@ function procCpuMs(pid: number | undefined): number | undefined {
   }
 }
 
+/** BENCH_AGENT_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to profile the agents. */
+function agentNodeArgs(): string[] {
+  return (process.env.BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+}
+
 function spawnAgent(redisUrl: string, prefix: string, kubeconfig: string, concurrency: number): BenchAgent {
   const main = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', main, 'agent', '--cluster', 'bench', '--kubeconfig', kubeconfig, '--concurrency', String(concurrency), '--queue-prefix', prefix],
+    [...agentNodeArgs(), '--import', 'tsx', main, 'agent', '--cluster', 'bench', '--kubeconfig', kubeconfig, '--concurrency', String(concurrency), '--queue-prefix', prefix],
     { env: { ...process.env, REDIS_URL: redisUrl, LOG_LEVEL: process.env.BENCH_LOG ?? 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   return {
@@ -156,7 +162,7 @@ export async function run(): Promise<void> {
   const kvRedis = new Redis(redis.url);
   const reporter = new TimingReporter();
   const dispatcher = new BullMqDispatcher({ redisUrl: redis.url, prefix, logger: createLogger({ level: process.env.BENCH_LOG ?? 'silent' }) });
-  const consumer = startResultConsumer({ redisUrl: redis.url, prefix, reporter, kv: new RedisKeyValueStore(kvRedis, `${prefix}:kv:`), concurrency: 64 });
+  const consumer = startResultConsumer({ redisUrl: redis.url, prefix, reporter, kv: new RedisKeyValueStore(kvRedis, `${prefix}:kv:`), clusters: ['bench'] });
   const inline = process.env.BENCH_AGENTS === 'inline';
   const agents: BenchAgent[] = inline
     ? [1, 2].map((n) => startAgent({ redisUrl: redis.url, prefix, cluster: 'bench', kube: kubeFor(server), concurrency, name: `agent-${n}` }))

@@ -16,6 +16,7 @@ import { InProcessDispatcher } from '../queue/in-process.js';
 import { startResultConsumer } from '../queue/result-consumer.js';
 import type { CheckDispatcher, CheckJob, ResultReporter, SubmitReceipt } from '../queue/types.js';
 import { createSlackApp, type SlackApp } from '../slack/app.js';
+import { parseChannelClusters } from '../slack/channel-clusters.js';
 import type { KeyValueStore } from '../store/kv.js';
 import { MemoryKeyValueStore } from '../store/memory-kv.js';
 import { RedisKeyValueStore } from '../store/redis-kv.js';
@@ -41,6 +42,11 @@ class NoClusterDispatcher implements CheckDispatcher {
     return { status: 'unavailable', jobId: '', reason: this.reason };
   }
   async close(): Promise<void> {}
+}
+
+/** The clusters the config routes checks to: the default one and every channel's. */
+export function configuredClusters(config: Pick<Config, 'CLUSTER_NAME' | 'CHANNEL_CLUSTERS'>): string[] {
+  return [...new Set([config.CLUSTER_NAME, ...parseChannelClusters(config.CHANNEL_CLUSTERS).values()])];
 }
 
 function embeddedKube(config: Config, logger: Logger): ReadOnlyKube | string {
@@ -88,6 +94,7 @@ export async function startServe(options: StartServeOptions = {}): Promise<Runni
   let kv: KeyValueStore;
   /** For exactly-once guards (the result consumer): failures must surface, not fail open. */
   let exactKv: KeyValueStore | undefined;
+  let bull: BullMqDispatcher | undefined;
   let dispatcher: CheckDispatcher | ((reporter: ResultReporter) => CheckDispatcher);
   if (redisUrl) {
     // Commands wait for the first connect (offline queue) but fail within ~2 s while Redis is down,
@@ -98,9 +105,9 @@ export async function startServe(options: StartServeOptions = {}): Promise<Runni
     const shared = new RedisKeyValueStore(redis);
     kv = new FailOpenKeyValueStore(shared, () => redis.status === 'ready', logger);
     exactKv = shared;
-    const bull = new BullMqDispatcher({ redisUrl, logger });
-    closers.push(() => bull.close());
-    dispatcher = bull;
+    const queued = new BullMqDispatcher({ redisUrl, logger });
+    closers.push(() => queued.close());
+    dispatcher = bull = queued;
     logger.info({ mode: 'distributed' }, 'checks go through Redis to the agent of each cluster (helm-triage agent --cluster NAME)');
   } else {
     kv = new MemoryKeyValueStore();
@@ -133,8 +140,15 @@ export async function startServe(options: StartServeOptions = {}): Promise<Runni
     const built = slack.dispatcher;
     closers.push(() => built.close());
   }
-  if (redisUrl && slack && exactKv) {
-    const consumer = startResultConsumer({ redisUrl, reporter: slack.reporter, kv: exactKv, logger });
+  if (redisUrl && slack && exactKv && bull) {
+    // Follows the clusters the config routes to from the start, and any other the moment this
+    // replica first queues for it (a `cluster:` override in a command).
+    const consumer = startResultConsumer({
+      redisUrl, reporter: slack.reporter, kv: exactKv, logger,
+      clusters: configuredClusters(config),
+      accepts: (job) => job.requester.kind === 'slack',
+    });
+    bull.onQueue((cluster) => consumer.watch(cluster));
     closers.push(() => consumer.close());
   }
 

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { ReadOnlyKube } from '../kube/types.js';
@@ -8,15 +8,16 @@ import { metrics } from '../metrics.js';
 import type { PlaybookSet } from '../playbooks/load.js';
 import { closeConnection, workerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
-import { resultJobId } from './job-id.js';
-import { DEFAULT_PREFIX, RESULTS_QUEUE, checkQueueName } from './names.js';
+import { DEFAULT_PREFIX, checkQueueName } from './names.js';
 import { errorResult, isExpired, processCheckJob, recordResult, type CheckRunner } from './process-job.js';
 import { DEFAULT_RETRY, shouldRetry } from './retry.js';
-import { checkJobSchema, type CheckJob, type CheckResult, type ResultEnvelope } from './types.js';
+import { checkJobSchema, reportedJob, type ResultEnvelope } from './types.js';
 
 // The agent runs inside one cluster with read-only credentials and a Redis connection, nothing
-// else: no Slack token, no import of src/slack. It answers each check job of its cluster's queue by
-// publishing a result on the results queue, which the bot consumes (at least once; see report-once).
+// else: no Slack token, no import of src/slack. Its answer to a check job is the job's return value:
+// BullMQ stores it and announces it on the queue's event stream in the same script that completes
+// the job, where the bot's result consumer picks it up (at least once; see report-once). A job that
+// fails for good is announced the same way, as `failed` with its reason.
 
 export interface AgentOptions {
   redisUrl: string;
@@ -48,9 +49,8 @@ export interface Agent {
   close(): Promise<void>;
 }
 
-interface AgentReturn {
-  outcome: CheckResult['outcome'] | 'expired';
-}
+/** What a check job returns: the answer, or a note that it expired unrun (the watchdog answered). */
+export type AgentReturn = ResultEnvelope | { v: 1; skipped: 'expired' };
 
 export function startAgent(options: AgentOptions): Agent {
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -60,22 +60,6 @@ export function startAgent(options: AgentOptions): Agent {
   const log = logger.child({ agent: name, cluster: options.cluster });
 
   const workerRedis: Redis = workerConnection(options.redisUrl, log);
-  // Publishing waits for Redis (offline queue on): a result must not be lost to a short outage.
-  const publishRedis: Redis = workerConnection(options.redisUrl, log);
-  const results = new Queue(RESULTS_QUEUE, { connection: publishRedis, prefix });
-  results.on('error', (err: Error) => log.debug({ err: err.message }, 'results queue error'));
-
-  const publish = async (job: CheckJob, result: CheckResult): Promise<void> => {
-    const envelope: ResultEnvelope = { v: 1, job, result };
-    await results.add('result', envelope, {
-      jobId: resultJobId(result.jobId),
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: { age: 3600 },
-      removeOnFail: { age: 24 * 3600 },
-    });
-    recordResult(job, result);
-  };
 
   const processor = async (bullJob: Job, _token?: string, signal?: AbortSignal): Promise<AgentReturn> => {
     const jobId = bullJob.id ?? 'unknown';
@@ -88,15 +72,15 @@ export function startAgent(options: AgentOptions): Agent {
     if (isExpired(job, now())) {
       // The watchdog has told the requester already; running now would only load the cluster.
       log.info({ jobId }, 'check job past its deadline; skipped');
-      return { outcome: 'expired' };
+      return { v: 1, skipped: 'expired' };
     }
     const started = now();
     try {
       const { kube, playbooks, runChecks, perCheckTimeoutMs } = options;
       const result = await processCheckJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, agent: name, now }, signal);
-      await publish(job, result);
+      recordResult(job, result);
       log.info({ jobId, outcome: result.outcome, ms: now() - started, attempt: bullJob.attemptsMade + 1 }, 'check job answered');
-      return { outcome: result.outcome };
+      return { v: 1, job: reportedJob(job), result };
     } catch (err) {
       const attemptsMade = bullJob.attemptsMade + 1;
       const policy = { attempts: bullJob.opts.attempts ?? 1, backoffMs: backoffOf(bullJob) };
@@ -105,8 +89,9 @@ export function startAgent(options: AgentOptions): Agent {
         log.warn({ jobId, attempt: attemptsMade, err: describeFailure(err) }, 'check job failed (transient); will retry');
         throw err;
       }
-      log.error({ jobId, attempt: attemptsMade, err: describeFailure(err) }, 'check job failed; answering with the error');
-      await publish(job, errorResult(jobId, job, name, describeFailure(err), now()));
+      // Failed for good: the bot reads the reason from the `failed` event and tells the requester.
+      log.error({ jobId, attempt: attemptsMade, err: describeFailure(err) }, 'check job failed; the requester gets the error');
+      recordResult(job, errorResult(jobId, job, name, describeFailure(err), now()));
       throw new UnrecoverableError(describeFailure(err));
     }
   };
@@ -117,7 +102,7 @@ export function startAgent(options: AgentOptions): Agent {
     concurrency: options.concurrency ?? 8,
     lockDuration: options.lockDuration ?? 30_000,
     stalledInterval: options.stalledInterval ?? 30_000,
-    // A second stall still gets one more try; after that the deadline watchdog answers.
+    // A second stall still gets one more try; after that the job fails and the requester hears why.
     maxStalledCount: 2,
     drainDelay: options.drainDelay ?? 5,
     removeOnComplete: { age: 3600, count: 10_000 },
@@ -137,8 +122,7 @@ export function startAgent(options: AgentOptions): Agent {
       closing ??= (async () => {
         log.info('agent stopping: finishing in-flight checks');
         await worker.close();
-        await results.close();
-        await Promise.all([closeConnection(workerRedis), closeConnection(publishRedis)]);
+        await closeConnection(workerRedis);
         log.info('agent stopped');
       })();
       return closing;

@@ -6,12 +6,13 @@ import { metrics, trackQueueDepth } from '../metrics.js';
 import { closeConnection, producerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
 import { DEFAULT_DEDUP_WINDOW_MS, checkJobId, deadlineJobId, dispatchMarkerTtlMs } from './job-id.js';
-import { DEFAULT_PREFIX, RESULTS_QUEUE, checkQueueName, dispatchKey } from './names.js';
+import { DEADLINES_QUEUE, DEFAULT_PREFIX, checkQueueName, dispatchKey } from './names.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { checkJobSchema, type CheckDispatcher, type CheckJob, type DeadlineEnvelope, type SubmitReceipt } from './types.js';
 
 // The bot's side of the queue: one BullMQ queue per cluster (`checks-<cluster>`), plus a delayed
-// watchdog job per request on the results queue that answers "no agent" if nobody else does.
+// watchdog job per request on the deadlines queue: at the deadline it reports whatever the answer is
+// by then ("no agent" if there is none), unless the answer was reported already.
 
 export const UNAVAILABLE_REASON = 'cluster checks unavailable (queue unreachable)';
 
@@ -26,6 +27,11 @@ export interface BullMqDispatcherOptions {
   submitTimeoutMs?: number;
   /** How long finished check jobs stay (their ids keep deduplicating). */
   keepFinishedSeconds?: number;
+  /**
+   * Queue a deadline watchdog per request (default). A bot replica's result consumer runs them; a
+   * requester that waits on its own (the CLI) turns them off and keeps its own timer.
+   */
+  watchdog?: boolean;
   now?: () => number;
 }
 
@@ -35,7 +41,8 @@ export class BullMqDispatcher implements CheckDispatcher {
   private readonly connection: Redis;
   private readonly queues = new Map<string, Queue>();
   private readonly untrack: Array<() => void> = [];
-  private readonly results: Queue;
+  private readonly queueListeners: Array<(cluster: string) => void> = [];
+  private readonly deadlines: Queue;
   private readonly prefix: string;
   private readonly logger: Logger;
   private readonly now: () => number;
@@ -46,7 +53,7 @@ export class BullMqDispatcher implements CheckDispatcher {
     this.logger = options.logger ?? pino({ level: 'silent' });
     this.now = options.now ?? Date.now;
     this.connection = producerConnection(options.redisUrl, this.logger, options.submitTimeoutMs ?? 2000);
-    this.results = this.makeQueue(RESULTS_QUEUE);
+    this.deadlines = this.makeQueue(DEADLINES_QUEUE);
   }
 
   private makeQueue(name: string): Queue {
@@ -57,12 +64,19 @@ export class BullMqDispatcher implements CheckDispatcher {
     return queue;
   }
 
+  /** Calls `listener` for every cluster this dispatcher queues for, now and later (the result consumer follows them). */
+  onQueue(listener: (cluster: string) => void): void {
+    this.queueListeners.push(listener);
+    for (const cluster of this.queues.keys()) listener(cluster);
+  }
+
   /** The queue of one cluster, created on first use. */
   queueFor(cluster: string): Queue {
     let queue = this.queues.get(cluster);
     if (!queue) {
       queue = this.makeQueue(checkQueueName(cluster));
       this.queues.set(cluster, queue);
+      for (const listener of this.queueListeners) listener(cluster);
       const q = queue;
       this.untrack.push(trackQueueDepth(cluster, async () => {
         const c = await q.getJobCounts('waiting', 'active', 'delayed');
@@ -122,20 +136,13 @@ export class BullMqDispatcher implements CheckDispatcher {
     const retry = this.options.retry ?? DEFAULT_RETRY;
     const keep = this.options.keepFinishedSeconds ?? 3600;
     const watchdog: DeadlineEnvelope = { v: 1, jobId, job };
-    // The three writes go out together (one auto-pipelined round trip). Each is idempotent: the
-    // marker only tells a duplicate apart, and re-adding an existing job id is a BullMQ no-op, so a
-    // duplicate also repairs a first submit that failed halfway. If the check job fails to land,
-    // the watchdog finds no job at the deadline and stays silent (the requester heard "unavailable").
+    // The writes go out together (one auto-pipelined round trip), the check job first so an agent
+    // can start on it soonest. Each is idempotent: the marker only tells a duplicate apart, and
+    // re-adding an existing job id is a BullMQ no-op, so a duplicate also repairs a first submit that
+    // failed halfway. If the check job fails to land, the watchdog finds no job at the deadline and
+    // stays silent (the requester heard "unavailable").
     const [marker, ...adds] = await Promise.allSettled([
       this.connection.set(dispatchKey(this.prefix, jobId), '1', 'PX', keepMs, 'NX'),
-      this.results.add('deadline', watchdog, {
-        jobId: deadlineJobId(jobId),
-        delay: Math.max(0, job.deadline - this.now()),
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: { age: keep },
-        removeOnFail: { age: 24 * 3600 },
-      }),
       queue.add('check', job, {
         jobId,
         attempts: retry.attempts,
@@ -143,6 +150,14 @@ export class BullMqDispatcher implements CheckDispatcher {
         removeOnComplete: { age: keep, count: 10_000 },
         removeOnFail: { age: 24 * 3600 },
       }),
+      ...(this.options.watchdog === false ? [] : [this.deadlines.add('deadline', watchdog, {
+        jobId: deadlineJobId(jobId),
+        delay: Math.max(0, job.deadline - this.now()),
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: keep },
+        removeOnFail: { age: 24 * 3600 },
+      })]),
     ]);
     const setByUs = marker.status === 'fulfilled' && marker.value === 'OK';
     const failure = [marker, ...adds].find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -169,7 +184,7 @@ export class BullMqDispatcher implements CheckDispatcher {
     if (this.closed) return;
     this.closed = true;
     for (const untrack of this.untrack) untrack();
-    await Promise.allSettled([...this.queues.values(), this.results].map((q) => q.close()));
+    await Promise.allSettled([...this.queues.values(), this.deadlines].map((q) => q.close()));
     await closeConnection(this.connection);
   }
 }

@@ -40,12 +40,7 @@ export function dispatchMarkerTtlMs(deadline: number, now: number, windowMs: num
   return Math.max(windowMs * 2, deadline - now + windowMs);
 }
 
-/** Id of the delayed watchdog job on the results queue. */
+/** Id of the delayed watchdog job on the deadlines queue. */
 export function deadlineJobId(jobId: string): string {
   return `ddl-${jobId}`;
-}
-
-/** Id of the result job on the results queue: a re-published result is a BullMQ duplicate. */
-export function resultJobId(jobId: string): string {
-  return `res-${jobId}`;
 }

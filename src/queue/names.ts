@@ -4,7 +4,8 @@
 
 export const DEFAULT_PREFIX = 'helm-triage';
 export const CLUSTER_PREFIX = '{helm-triage}';
-export const RESULTS_QUEUE = 'results';
+/** Delayed watchdog jobs, one per request: the answer of last resort at the deadline. */
+export const DEADLINES_QUEUE = 'deadlines';
 
 export function checkQueueName(cluster: string): string {
   if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(cluster)) {

@@ -119,7 +119,7 @@ export async function processCheckJob(jobId: string, job: CheckJob, deps: Proces
 }
 
 /** The answer when the checks could not run at all (a permanent failure, or retries used up). */
-export function errorResult(jobId: string, job: CheckJob, agent: string, reason: string, now: number): CheckResult {
+export function errorResult(jobId: string, job: Pick<CheckJob, 'cluster'>, agent: string | undefined, reason: string, now: number): CheckResult {
   return {
     v: 1,
     jobId,
@@ -128,12 +128,12 @@ export function errorResult(jobId: string, job: CheckJob, agent: string, reason:
     findings: [],
     verdict: null,
     message: `cluster checks failed on ${job.cluster}: ${reason}`,
-    agent,
+    ...(agent ? { agent } : {}),
     completedAt: now,
   };
 }
 
-export function noAgentResult(jobId: string, job: CheckJob, now: number, message = noAgentMessage(job)): CheckResult {
+export function noAgentResult(jobId: string, job: Pick<CheckJob, 'cluster' | 'deadline' | 'createdAt'>, now: number, message = noAgentMessage(job)): CheckResult {
   return { v: 1, jobId, cluster: job.cluster, outcome: 'no-agent', findings: [], verdict: null, message, completedAt: now };
 }
 

@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import { metrics } from '../metrics.js';
 import type { KeyValueStore } from '../store/kv.js';
-import type { CheckJob, CheckResult, ResultReporter } from './types.js';
+import type { CheckResult, ReportedJob, ResultReporter } from './types.js';
 
 // Delivery is at least once (stalled jobs re-run, results are re-published, the deadline watchdog
 // races the real answer). This guard makes reporting exactly once: the first delivery to claim
@@ -12,6 +12,11 @@ const DEFAULT_RESULT_GUARD_TTL_MS = 24 * 60 * 60 * 1000;
 
 export type DeliveryOutcome = 'reported' | 'duplicate';
 
+/** The claim a delivery takes; present once a result for the job was reported. */
+export function resultGuardKey(jobId: string): string {
+  return `result:${jobId}`;
+}
+
 export class ReportOnce {
   constructor(
     private readonly kv: KeyValueStore,
@@ -20,8 +25,8 @@ export class ReportOnce {
     private readonly ttlMs = DEFAULT_RESULT_GUARD_TTL_MS,
   ) {}
 
-  async deliver(job: CheckJob, result: CheckResult): Promise<DeliveryOutcome> {
-    const key = `result:${result.jobId}`;
+  async deliver(job: ReportedJob, result: CheckResult): Promise<DeliveryOutcome> {
+    const key = resultGuardKey(result.jobId);
     if (!(await this.kv.setIfAbsent(key, result.outcome, this.ttlMs))) {
       metrics.resultsDeduplicated.inc({ cluster: result.cluster });
       this.logger?.debug({ jobId: result.jobId, outcome: result.outcome }, 'result already reported; dropped');

@@ -1,101 +1,201 @@
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { Logger } from '../log.js';
 import type { KeyValueStore } from '../store/kv.js';
 import { closeConnection, workerConnection } from './connections.js';
-import { DEFAULT_PREFIX, RESULTS_QUEUE, checkQueueName } from './names.js';
-import { noAgentResult } from './process-job.js';
-import { ReportOnce } from './report-once.js';
-import { deadlineEnvelopeSchema, resultEnvelopeSchema, type ResultReporter } from './types.js';
+import { describeFailure } from './failure.js';
+import { DEADLINES_QUEUE, DEFAULT_PREFIX, checkQueueName } from './names.js';
+import { errorResult, noAgentResult } from './process-job.js';
+import { ReportOnce, resultGuardKey } from './report-once.js';
+import { checkJobSchema, deadlineEnvelopeSchema, reportedJob, resultEnvelopeSchema, type CheckResult, type ReportedJob, type ResultReporter } from './types.js';
 
-// Runs in every bot replica. Consumes the results queue: agents' answers ('result') and the
-// dispatcher's delayed watchdogs ('deadline'). Both go through one exactly-once guard, so whichever
-// arrives first is reported and the other is dropped, on whichever replica it lands.
+// Runs in every bot replica (and in `diagnose --via-queue`). Two ways an answer reaches the reporter,
+// both through one exactly-once guard, so whichever comes first is reported and the other dropped:
+// - fast: each followed cluster's event stream (BullMQ QueueEvents). An agent's answer is its job's
+//   return value, announced by the same script that completes the job, so it arrives one Redis hop
+//   after the checks finish. Every replica reads every event; the guard picks one reporter.
+// - durable: the delayed watchdog on the deadlines queue. At the deadline it reports what the check
+//   job holds by then (its answer, its failure, or "no agent"), so an answer whose event was missed
+//   (replica restarting, stream trimmed) is still reported, late rather than never.
 
 export interface ResultConsumerOptions {
   redisUrl: string;
   reporter: ResultReporter;
   /** Shared by all replicas (RedisKeyValueStore) so the guard holds across them. */
   kv: KeyValueStore;
+  /** Clusters to follow from the start; `watch()` adds more (the dispatcher's new queues). */
+  clusters?: readonly string[];
+  /** Which requesters this consumer answers (the bot: Slack; the CLI: its own request). Default: all. */
+  accepts?: (job: ReportedJob) => boolean;
+  /** Run the deadline watchdogs (default). The CLI waits on its own timer instead. */
+  watchdogs?: boolean;
   prefix?: string;
   logger?: Logger;
-  /** Reports handled at once (each is mostly a Slack API call). */
+  /** Watchdogs handled at once. */
   concurrency?: number;
   drainDelay?: number;
   now?: () => number;
 }
 
 export interface ResultConsumer {
+  /** Follows one more cluster's answers (idempotent). */
+  watch(cluster: string): void;
+  /** Resolves when the watchdog worker and every followed cluster's event reader are connected. */
   ready(): Promise<void>;
   close(): Promise<void>;
 }
 
-type Handled = 'reported' | 'duplicate' | 'never-queued';
+type Handled = 'reported' | 'duplicate' | 'never-queued' | 'not-ours';
+
+/** A newly followed stream is read from this far back: answers that landed just before are not missed. */
+const EVENT_LOOKBACK_MS = 60_000;
+/** A failing reporter (Slack down) is tried again this often before the watchdog's last try. */
+const REPORT_RETRY_DELAYS_MS = [1000, 2000, 4000];
 
 export function startResultConsumer(options: ResultConsumerOptions): ResultConsumer {
   const logger = options.logger ?? pino({ level: 'silent' });
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const now = options.now ?? Date.now;
+  const accepts = options.accepts ?? (() => true);
   const once = new ReportOnce(options.kv, options.reporter, logger);
-  const redis: Redis = workerConnection(options.redisUrl, logger);
   const lookupRedis: Redis = workerConnection(options.redisUrl, logger);
-  const checkQueues = new Map<string, Queue>();
+  const followed = new Map<string, { events: QueueEvents; connection: Redis }>();
+  const lookups = new Map<string, Queue>();
+  const retries = new Set<NodeJS.Timeout>();
+  let closing: Promise<void> | undefined;
 
+  const deliver = async (job: ReportedJob, result: CheckResult): Promise<Handled> => {
+    if (!accepts(job)) return 'not-ours';
+    return once.deliver(job, result);
+  };
+
+  /** Reports an event's answer; a failing reporter is retried a few times, then left to the watchdog. */
+  const deliverSoon = (job: ReportedJob, result: CheckResult, attempt = 0): void => {
+    deliver(job, result).catch((err: unknown) => {
+      const delay = REPORT_RETRY_DELAYS_MS[attempt];
+      logger.warn({ jobId: result.jobId, attempt: attempt + 1, err: describeFailure(err) }, delay === undefined
+        ? 'reporting a result failed; the deadline watchdog tries once more'
+        : 'reporting a result failed; trying again');
+      if (delay === undefined || closing) return;
+      const timer = setTimeout(() => {
+        retries.delete(timer);
+        deliverSoon(job, result, attempt + 1);
+      }, delay);
+      retries.add(timer);
+    });
+  };
+
+  /** For reading a cluster's check jobs (failures, the watchdog's lookups). */
   const checkQueue = (cluster: string): Queue => {
-    let queue = checkQueues.get(cluster);
+    let queue = lookups.get(cluster);
     if (!queue) {
       queue = new Queue(checkQueueName(cluster), { connection: lookupRedis, prefix });
       queue.on('error', (err: Error) => logger.debug({ err: err.message }, 'check queue error'));
-      checkQueues.set(cluster, queue);
+      lookups.set(cluster, queue);
     }
     return queue;
   };
 
-  const processor = async (job: Job): Promise<Handled> => {
-    if (job.name === 'result') {
-      const parsed = resultEnvelopeSchema.safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError('invalid result payload: upgrade the agent or the bot so their schema versions match');
-      return once.deliver(parsed.data.job, parsed.data.result);
+  /** A job that failed for good: its data says whom to tell, its failure why. */
+  const onFailed = async (cluster: string, jobId: string, failedReason: string): Promise<void> => {
+    const job = await Job.fromId(checkQueue(cluster), jobId);
+    const parsed = checkJobSchema.safeParse(job?.data);
+    if (!parsed.success) {
+      logger.warn({ jobId }, 'a check job failed and its payload is unreadable; its deadline watchdog answers');
+      return;
     }
-    if (job.name === 'deadline') {
-      const parsed = deadlineEnvelopeSchema.safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError('invalid deadline payload: upgrade the bot replicas to one version');
-      const { jobId, job: checkJob } = parsed.data;
-      // The watchdog is queued before its check job; if the check job never made it, the requester
-      // was told "unavailable" at submit time and must not hear "no agent" now.
-      if ((await checkQueue(checkJob.cluster).getJobState(jobId)) === 'unknown') {
-        logger.debug({ jobId }, 'deadline for a job that was never queued; ignored');
-        return 'never-queued';
-      }
-      return once.deliver(checkJob, noAgentResult(jobId, checkJob, now()));
-    }
-    throw new UnrecoverableError(`unknown results job "${job.name}"`);
+    deliverSoon(reportedJob(parsed.data), errorResult(jobId, parsed.data, undefined, failedReason, now()));
   };
 
-  const worker = new Worker(RESULTS_QUEUE, processor, {
-    connection: redis,
+  const watch = (cluster: string): void => {
+    if (followed.has(cluster) || closing) return;
+    let queueName: string;
+    try {
+      queueName = checkQueueName(cluster);
+    } catch (err) {
+      logger.warn({ cluster, err: describeFailure(err) }, 'not following a cluster with an invalid name');
+      return;
+    }
+    const connection = workerConnection(options.redisUrl, logger);
+    const events = new QueueEvents(queueName, {
+      connection,
+      prefix,
+      // Stream ids start with a millisecond timestamp: read from a minute back.
+      lastEventId: `${now() - EVENT_LOOKBACK_MS}-0`,
+    });
+    events.on('error', (err: Error) => logger.debug({ cluster, err: err.message }, 'event stream error (reconnecting)'));
+    events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
+      const parsed = resultEnvelopeSchema.safeParse(returnvalue);
+      // Anything else is an agent's "expired, skipped" (the watchdog answered) or another version's shape.
+      if (!parsed.success) return logger.debug({ jobId }, 'completed check job without an answer to report');
+      deliverSoon(parsed.data.job, parsed.data.result);
+    });
+    events.on('failed', ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
+      onFailed(cluster, jobId, failedReason).catch((err: unknown) =>
+        logger.warn({ jobId, err: describeFailure(err) }, 'reading a failed check job failed; its deadline watchdog answers'));
+    });
+    followed.set(cluster, { events, connection });
+    logger.debug({ cluster }, 'following the answers of a cluster');
+  };
+
+  /** The deadline watchdog: report whatever the check job holds now, unless something was reported. */
+  const atDeadline = async (bullJob: Job): Promise<Handled> => {
+    if (bullJob.name !== 'deadline') throw new UnrecoverableError(`unknown deadlines job "${bullJob.name}"`);
+    const parsed = deadlineEnvelopeSchema.safeParse(bullJob.data);
+    if (!parsed.success) throw new UnrecoverableError('invalid deadline payload: upgrade the bot replicas to one version');
+    const jobId = parsed.data.jobId;
+    const job = reportedJob(parsed.data.job);
+    if (!accepts(job)) return 'not-ours';
+    // Reported already (the usual case): one read, no lookup.
+    if ((await options.kv.get(resultGuardKey(jobId))) !== null) return 'duplicate';
+    const queue = checkQueue(job.cluster);
+    const state = await queue.getJobState(jobId);
+    // The check job never landed: the requester was told "unavailable" at submit time.
+    if (state === 'unknown') {
+      logger.debug({ jobId }, 'deadline for a job that was never queued; ignored');
+      return 'never-queued';
+    }
+    if (state === 'completed' || state === 'failed') {
+      const checkJob = await Job.fromId(queue, jobId);
+      const answer = resultEnvelopeSchema.safeParse(checkJob?.returnvalue);
+      if (answer.success) return deliver(answer.data.job, answer.data.result);
+      if (state === 'failed' && checkJob?.failedReason) return deliver(job, errorResult(jobId, job, undefined, checkJob.failedReason, now()));
+    }
+    return deliver(job, noAgentResult(jobId, job, now()));
+  };
+
+  for (const cluster of options.clusters ?? []) watch(cluster);
+
+  const watchdogRedis = options.watchdogs === false ? undefined : workerConnection(options.redisUrl, logger);
+  const worker = watchdogRedis && new Worker(DEADLINES_QUEUE, atDeadline, {
+    connection: watchdogRedis,
     prefix,
     concurrency: options.concurrency ?? 16,
     drainDelay: options.drainDelay ?? 5,
     removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 24 * 3600 },
   });
-  worker.on('error', (err: Error) => logger.warn({ err: err.message }, 'result consumer error'));
-  worker.on('failed', (job: Job | undefined, err: Error) =>
-    logger.warn({ jobId: job?.id, kind: job?.name, err: err.message }, 'reporting a result failed; BullMQ retries it'),
+  worker?.on('error', (err: Error) => logger.warn({ err: err.message }, 'deadline watchdog error'));
+  worker?.on('failed', (job: Job | undefined, err: Error) =>
+    logger.warn({ jobId: job?.id, err: err.message }, 'a deadline watchdog failed; BullMQ retries it'),
   );
 
-  let closing: Promise<void> | undefined;
   return {
+    watch,
     ready: async () => {
-      await worker.waitUntilReady();
+      await Promise.all([worker?.waitUntilReady(), ...[...followed.values()].map((f) => f.events.waitUntilReady())]);
     },
     close: () => {
       closing ??= (async () => {
-        await worker.close();
-        await Promise.allSettled([...checkQueues.values()].map((q) => q.close()));
-        await Promise.all([closeConnection(redis), closeConnection(lookupRedis)]);
+        for (const t of retries) clearTimeout(t);
+        await worker?.close();
+        await Promise.allSettled([...[...followed.values()].map((f) => f.events.close()), ...[...lookups.values()].map((q) => q.close())]);
+        await Promise.all([
+          closeConnection(lookupRedis),
+          ...(watchdogRedis ? [closeConnection(watchdogRedis)] : []),
+          ...[...followed.values()].map((f) => closeConnection(f.connection)),
+        ]);
       })();
       return closing;
     },

@@ -129,15 +129,28 @@ export const checkResultSchema = z.object({
 const resultFits: z.infer<typeof checkResultSchema> extends CheckResult ? true : false = true;
 void resultFits;
 
-/** What travels on the results queue: the job rides along so any bot replica can report it. */
+/** The job as the reporter sees it: everything but the text, which it never needs. */
+export const reportedJobSchema = checkJobSchema.omit({ text: true });
+export type ReportedJob = z.infer<typeof reportedJobSchema>;
+
+export function reportedJob(job: CheckJob): ReportedJob {
+  const { text: _text, ...rest } = job;
+  void _text;
+  return rest;
+}
+
+/**
+ * A check job's BullMQ return value: the agent's answer, with the job riding along (text left
+ * behind) so any bot replica can report it from the completion event alone.
+ */
 export const resultEnvelopeSchema = z.object({
   v: z.literal(1),
-  job: checkJobSchema,
+  job: reportedJobSchema,
   result: checkResultSchema,
 });
 export type ResultEnvelope = z.infer<typeof resultEnvelopeSchema>;
 
-/** The delayed watchdog on the results queue: fires at the deadline unless a real answer won. */
+/** The delayed watchdog on the deadlines queue: fires at the deadline unless the answer was reported. */
 export const deadlineEnvelopeSchema = z.object({
   v: z.literal(1),
   jobId: z.string(),
@@ -156,7 +169,7 @@ export interface SubmitReceipt {
 
 /** Receives results; must be idempotent: the same result can arrive more than once. */
 export interface ResultReporter {
-  report(job: CheckJob, result: CheckResult): Promise<void>;
+  report(job: ReportedJob, result: CheckResult): Promise<void>;
 }
 
 /** Where the bot sends check jobs: BullMQ in production, in-process in the embedded mode. */

@@ -44,7 +44,7 @@ describe('helm-triage agent command (real Redis, local Kubernetes API server on 
 
     const reporter = new RecordingReporter();
     const kvRedis = new Redis(redis.url);
-    const consumer = startResultConsumer({ redisUrl: redis.url, prefix, reporter, kv: new RedisKeyValueStore(kvRedis, `${prefix}:kv:`), drainDelay: 1 });
+    const consumer = startResultConsumer({ redisUrl: redis.url, prefix, reporter, kv: new RedisKeyValueStore(kvRedis, `${prefix}:kv:`), drainDelay: 1, clusters: ['lab'] });
     const dispatcher = new BullMqDispatcher({ redisUrl: redis.url, prefix });
     try {
       const receipt = await dispatcher.submit(makeJob({ cluster: 'lab', checks: ['server-version'] }));

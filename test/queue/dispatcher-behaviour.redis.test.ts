@@ -51,7 +51,8 @@ const implementations: Array<[string, (o: HarnessOptions) => Promise<Harness>]> 
       const kv = new RedisKeyValueStore(kvRedis, `${prefix}:kv:`);
       const dispatcher = new BullMqDispatcher({ redisUrl: url, prefix, retry: { attempts: 3, backoffMs: 50 } });
       const agent = startAgent({ redisUrl: url, prefix, cluster: 'prod', kube: unusedKube, runChecks: runner, concurrency: concurrency ?? 4, name: 'agent-1', drainDelay: 1 });
-      const consumer = startResultConsumer({ redisUrl: url, prefix, reporter, kv, drainDelay: 1 });
+      const consumer = startResultConsumer({ redisUrl: url, prefix, reporter, kv, drainDelay: 1, clusters: ['prod'] });
+      dispatcher.onQueue((cluster) => consumer.watch(cluster));
       await Promise.all([agent.ready(), consumer.ready()]);
       return {
         dispatcher, reporter,

@@ -58,7 +58,8 @@ describe('Slack end to end with Redis, BullMQ, an agent and the local Kubernetes
     a = await startHarness({ slack, kv, dispatcher });
     b = await startHarness({ slack, kv, dispatcher, knownIdentity: true });
     agent = startAgent({ redisUrl: redis.url, prefix, cluster: 'test-cluster', kube: kubeFor(kube), playbooks: a.playbooks, drainDelay: 1 });
-    consumer = startResultConsumer({ redisUrl: redis.url, prefix, kv, reporter: a.app.reporter, drainDelay: 1 });
+    consumer = startResultConsumer({ redisUrl: redis.url, prefix, kv, reporter: a.app.reporter, drainDelay: 1, clusters: ['test-cluster'] });
+    dispatcher.onQueue((cluster) => consumer.watch(cluster));
     await Promise.all([agent.ready(), consumer.ready()]);
   });
 
