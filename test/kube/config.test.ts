@@ -99,6 +99,22 @@ describe('kube config loading (opens a port)', () => {
     expect((await kube.version()).gitVersion).toBe('v1.30.1');
   });
 
+  it('verifies the server certificate against the CA it was given: another CA is refused', async () => {
+    const dir = tempDir();
+    server = await startKubeApiServer({}, { tls: selfSigned(dir), token: 'sa-token-123' });
+    const other = tempDir();
+    const sa = join(other, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(sa, { recursive: true });
+    writeFileSync(join(sa, 'token'), 'sa-token-123');
+    writeFileSync(join(sa, 'ca.crt'), selfSigned(other).cert);
+    writeFileSync(join(sa, 'namespace'), 'helm-triage');
+    process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
+    process.env.KUBERNETES_SERVICE_PORT = String(server.port);
+    const kube = createReadOnlyKube({ inClusterPathPrefix: other, env: {}, timeoutMs: 3_000 });
+    await expect(kube.version()).rejects.toMatchObject({ code: ErrorCode.KubeUnreachable });
+    expect(server.requestCount).toBe(0);
+  });
+
   it('explains what to do when the in-cluster environment is incomplete', () => {
     delete process.env.KUBERNETES_SERVICE_HOST;
     expect(() => loadKubeConfig({ inClusterPathPrefix: tempDir(), env: {} })).toThrow(/KUBERNETES_SERVICE_HOST/);
