@@ -1,6 +1,6 @@
 // Queue benchmark: 1,000 check jobs through the real BullMQ path (dispatcher → Redis → 2 agents →
-// results queue → consumer → reporter) against the local Kubernetes API server with 20 ms injected
-// latency per request, running the real checks of a scenario's playbook (test/scenarios/*.yaml).
+// the check queue's event stream → result consumer → reporter) against the local Kubernetes API
+// server (its own process) with 20 ms injected latency per request, running the real checks of a scenario's playbook (test/scenarios/*.yaml).
 // Prints throughput, p50/p99 end-to-end latency (submit → report) and the ratio of p50 to the
 // critical-path lower bound (sequential API round trips × 20 ms, measured without the queue).
 //
@@ -30,6 +30,7 @@ import { RedisKeyValueStore } from '../src/store/redis-kv.js';
 import { kubeFor, startKubeApiServer, writeKubeconfig } from '../test/support/kube-api-server.js';
 import { startTestRedis } from '../test/support/redis.js';
 import { loadScenario } from '../test/support/scenario.js';
+import { startKubeApiProcess } from './support/kube-api-process.js';
 import { percentile } from './support/stats.js';
 
 const LATENCY_MS = 20;
@@ -156,7 +157,8 @@ export async function run(): Promise<void> {
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
   const c = benchCase(process.env.BENCH_SCENARIO ?? DEFAULT_SCENARIO);
   const depth = await roundTrips(c);
-  const server = await startKubeApiServer({ ...loadScenario(c.scenario), latencyMs: LATENCY_MS });
+  // The API server runs in its own process, as a real one does on its own machine.
+  const server = await startKubeApiProcess(c.scenario, LATENCY_MS);
   const redis = await startTestRedis();
   const prefix = `bench-${process.pid}`;
   const kvRedis = new Redis(redis.url);
@@ -212,8 +214,9 @@ export async function run(): Promise<void> {
     console.log(`queue: critical path ${depth} sequential API round trips → lower bound ${lowerBound} ms (the checks alone, no queue: best ${direct.toFixed(1)} ms)`);
     console.log(`queue: throughput ${(submittedAt.size / elapsedS).toFixed(0)} jobs/s (${elapsedS.toFixed(2)} s; target ≥ 200)`);
     console.log(`queue: end-to-end latency p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; p50 / lower bound = ${(p50 / lowerBound).toFixed(2)} (target ≤ 1.3)`);
-    console.log(`queue: outcomes ${outcomes}; API requests ${server.requestCount}; writes attempted ${server.writeAttempts.length}`);
-    console.log(`queue: CPU ${cpuPerJobMs.toFixed(2)} ms per job in this process (bot + API server${inline ? ' + 2 agents' : '; agents are 2 child processes'}); load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`);
+    const api = await server.stats();
+    console.log(`queue: outcomes ${outcomes}; API requests ${api.requestCount}; writes attempted ${api.writeAttempts}`);
+    console.log(`queue: CPU ${cpuPerJobMs.toFixed(2)} ms per job in this process (the bot: dispatcher + result consumer${inline ? ' + 2 agents' : '; agents are 2 child processes, the API server a third'}); load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`);
     if (!inline) console.log(`queue: CPU ${agentCpuPerJobMs.toFixed(2)} ms per job in the 2 agent processes (queue work + checks through @kubernetes/client-node)`);
   } finally {
     await dispatcher.close();

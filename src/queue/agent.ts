@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { QueueEventsProducer, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { ReadOnlyKube } from '../kube/types.js';
@@ -8,16 +8,16 @@ import { metrics } from '../metrics.js';
 import type { PlaybookSet } from '../playbooks/load.js';
 import { closeConnection, workerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
-import { DEFAULT_PREFIX, checkQueueName } from './names.js';
+import { ANSWER_EVENT, DEFAULT_PREFIX, answersStreamName, checkQueueName } from './names.js';
 import { errorResult, isExpired, processCheckJob, recordResult, type CheckRunner } from './process-job.js';
 import { DEFAULT_RETRY, shouldRetry } from './retry.js';
-import { checkJobSchema, reportedJob, type ResultEnvelope } from './types.js';
+import { checkJobSchema, reportedJob, type CheckJob, type CheckResult, type ResultEnvelope } from './types.js';
 
 // The agent runs inside one cluster with read-only credentials and a Redis connection, nothing
-// else: no Slack token, no import of src/slack. Its answer to a check job is the job's return value:
-// BullMQ stores it and announces it on the queue's event stream in the same script that completes
-// the job, where the bot's result consumer picks it up (at least once; see report-once). A job that
-// fails for good is announced the same way, as `failed` with its reason.
+// else: no Slack token, no import of src/slack. It announces each answer on its cluster's answers
+// stream, where every bot replica's result consumer reads it (at least once; see report-once), and
+// also returns it as the job's return value, where the deadline watchdog finds it if the
+// announcement was missed. An answer is an envelope: the result plus the job minus its text.
 
 export interface AgentOptions {
   redisUrl: string;
@@ -52,6 +52,9 @@ export interface Agent {
 /** What a check job returns: the answer, or a note that it expired unrun (the watchdog answered). */
 export type AgentReturn = ResultEnvelope | { v: 1; skipped: 'expired' };
 
+/** Answers kept on a cluster's stream (approximate, Redis trims in whole nodes): minutes at full load. */
+const ANSWERS_KEPT = 10_000;
+
 export function startAgent(options: AgentOptions): Agent {
   const logger = options.logger ?? pino({ level: 'silent' });
   const prefix = options.prefix ?? DEFAULT_PREFIX;
@@ -60,6 +63,19 @@ export function startAgent(options: AgentOptions): Agent {
   const log = logger.child({ agent: name, cluster: options.cluster });
 
   const workerRedis: Redis = workerConnection(options.redisUrl, log);
+  const answers = new QueueEventsProducer(answersStreamName(options.cluster), { connection: workerRedis, prefix });
+  answers.on('error', (err: Error) => log.debug({ err: err.message }, 'answers stream error'));
+
+  /** Announces the answer; if that fails, the watchdog still finds it in the job's return value. */
+  const announce = async (job: CheckJob, result: CheckResult): Promise<ResultEnvelope> => {
+    const envelope: ResultEnvelope = { v: 1, job: reportedJob(job), result };
+    try {
+      await answers.publishEvent({ eventName: ANSWER_EVENT, jobId: result.jobId, envelope: JSON.stringify(envelope) }, ANSWERS_KEPT);
+    } catch (err) {
+      log.warn({ jobId: result.jobId, err: describeFailure(err) }, 'announcing an answer failed; the deadline watchdog reports it');
+    }
+    return envelope;
+  };
 
   const processor = async (bullJob: Job, _token?: string, signal?: AbortSignal): Promise<AgentReturn> => {
     const jobId = bullJob.id ?? 'unknown';
@@ -80,7 +96,7 @@ export function startAgent(options: AgentOptions): Agent {
       const result = await processCheckJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, agent: name, now }, signal);
       recordResult(job, result);
       log.info({ jobId, outcome: result.outcome, ms: now() - started, attempt: bullJob.attemptsMade + 1 }, 'check job answered');
-      return { v: 1, job: reportedJob(job), result };
+      return await announce(job, result);
     } catch (err) {
       const attemptsMade = bullJob.attemptsMade + 1;
       const policy = { attempts: bullJob.opts.attempts ?? 1, backoffMs: backoffOf(bullJob) };
@@ -89,9 +105,11 @@ export function startAgent(options: AgentOptions): Agent {
         log.warn({ jobId, attempt: attemptsMade, err: describeFailure(err) }, 'check job failed (transient); will retry');
         throw err;
       }
-      // Failed for good: the bot reads the reason from the `failed` event and tells the requester.
-      log.error({ jobId, attempt: attemptsMade, err: describeFailure(err) }, 'check job failed; the requester gets the error');
-      recordResult(job, errorResult(jobId, job, name, describeFailure(err), now()));
+      // Failed for good: the requester hears why, and the job is marked failed for operators.
+      log.error({ jobId, attempt: attemptsMade, err: describeFailure(err) }, 'check job failed; answering with the error');
+      const failure = errorResult(jobId, job, name, describeFailure(err), now());
+      recordResult(job, failure);
+      await announce(job, failure);
       throw new UnrecoverableError(describeFailure(err));
     }
   };
@@ -122,6 +140,7 @@ export function startAgent(options: AgentOptions): Agent {
       closing ??= (async () => {
         log.info('agent stopping: finishing in-flight checks');
         await worker.close();
+        await answers.close();
         await closeConnection(workerRedis);
         log.info('agent stopped');
       })();

@@ -7,12 +7,28 @@ export const CLUSTER_PREFIX = '{helm-triage}';
 /** Delayed watchdog jobs, one per request: the answer of last resort at the deadline. */
 export const DEADLINES_QUEUE = 'deadlines';
 
-export function checkQueueName(cluster: string): string {
+function validCluster(cluster: string): string {
   if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(cluster)) {
     throw new Error(`invalid cluster name "${cluster}": use lowercase letters, digits, . _ - (like CLUSTER_NAME)`);
   }
-  return `checks-${cluster}`;
+  return cluster;
 }
+
+export function checkQueueName(cluster: string): string {
+  return `checks-${validCluster(cluster)}`;
+}
+
+/**
+ * The event stream a cluster's agents announce their answers on (BullMQ QueueEventsProducer; no
+ * jobs). Apart from the check queue's own stream so that bot replicas read answers only, not every
+ * job's added/waiting/active events.
+ */
+export function answersStreamName(cluster: string): string {
+  return `answers-${validCluster(cluster)}`;
+}
+
+/** Custom event name of an answer on that stream. */
+export const ANSWER_EVENT = 'answer';
 
 /** Marker set when a job id is first submitted; tells a duplicate submit apart from a new one. */
 export function dispatchKey(prefix: string, jobId: string): string {

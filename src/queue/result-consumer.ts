@@ -1,23 +1,23 @@
-import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
+import { Job, Queue, QueueEvents, UnrecoverableError, Worker, type QueueEventsListener } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { Logger } from '../log.js';
 import type { KeyValueStore } from '../store/kv.js';
 import { closeConnection, workerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
-import { DEADLINES_QUEUE, DEFAULT_PREFIX, checkQueueName } from './names.js';
+import { ANSWER_EVENT, DEADLINES_QUEUE, DEFAULT_PREFIX, answersStreamName, checkQueueName } from './names.js';
 import { errorResult, noAgentResult } from './process-job.js';
 import { ReportOnce, resultGuardKey } from './report-once.js';
-import { checkJobSchema, deadlineEnvelopeSchema, reportedJob, resultEnvelopeSchema, type CheckResult, type ReportedJob, type ResultReporter } from './types.js';
+import { deadlineEnvelopeSchema, reportedJob, resultEnvelopeSchema, type CheckResult, type ReportedJob, type ResultReporter } from './types.js';
 
 // Runs in every bot replica (and in `diagnose --via-queue`). Two ways an answer reaches the reporter,
 // both through one exactly-once guard, so whichever comes first is reported and the other dropped:
-// - fast: each followed cluster's event stream (BullMQ QueueEvents). An agent's answer is its job's
-//   return value, announced by the same script that completes the job, so it arrives one Redis hop
-//   after the checks finish. Every replica reads every event; the guard picks one reporter.
+// - fast: each followed cluster's answers stream (BullMQ QueueEvents), where agents announce each
+//   answer the moment the checks finish: one Redis hop. Every replica reads every answer; the guard
+//   picks one reporter.
 // - durable: the delayed watchdog on the deadlines queue. At the deadline it reports what the check
-//   job holds by then (its answer, its failure, or "no agent"), so an answer whose event was missed
-//   (replica restarting, stream trimmed) is still reported, late rather than never.
+//   job holds by then (its returned answer, its failure, or "no agent"), so an answer whose
+//   announcement was missed (replica restarting, stream trimmed) is reported late rather than never.
 
 export interface ResultConsumerOptions {
   redisUrl: string;
@@ -47,6 +47,20 @@ export interface ResultConsumer {
 }
 
 type Handled = 'reported' | 'duplicate' | 'never-queued' | 'not-ours';
+
+/** The agents' custom event (src/queue/agent.ts): the envelope travels as JSON text. */
+interface AnswerListener extends QueueEventsListener {
+  [ANSWER_EVENT]: (args: { jobId?: string; envelope?: string }, id: string) => void;
+}
+
+function parseAnswer(envelope: string | undefined): ReturnType<typeof resultEnvelopeSchema.safeParse> | undefined {
+  if (envelope === undefined) return undefined;
+  try {
+    return resultEnvelopeSchema.safeParse(JSON.parse(envelope));
+  } catch {
+    return undefined;
+  }
+}
 
 /** A newly followed stream is read from this far back: answers that landed just before are not missed. */
 const EVENT_LOOKBACK_MS = 60_000;
@@ -97,43 +111,27 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
     return queue;
   };
 
-  /** A job that failed for good: its data says whom to tell, its failure why. */
-  const onFailed = async (cluster: string, jobId: string, failedReason: string): Promise<void> => {
-    const job = await Job.fromId(checkQueue(cluster), jobId);
-    const parsed = checkJobSchema.safeParse(job?.data);
-    if (!parsed.success) {
-      logger.warn({ jobId }, 'a check job failed and its payload is unreadable; its deadline watchdog answers');
-      return;
-    }
-    deliverSoon(reportedJob(parsed.data), errorResult(jobId, parsed.data, undefined, failedReason, now()));
-  };
-
   const watch = (cluster: string): void => {
     if (followed.has(cluster) || closing) return;
-    let queueName: string;
+    let streamName: string;
     try {
-      queueName = checkQueueName(cluster);
+      streamName = answersStreamName(cluster);
     } catch (err) {
       logger.warn({ cluster, err: describeFailure(err) }, 'not following a cluster with an invalid name');
       return;
     }
     const connection = workerConnection(options.redisUrl, logger);
-    const events = new QueueEvents(queueName, {
+    const events = new QueueEvents(streamName, {
       connection,
       prefix,
       // Stream ids start with a millisecond timestamp: read from a minute back.
       lastEventId: `${now() - EVENT_LOOKBACK_MS}-0`,
     });
     events.on('error', (err: Error) => logger.debug({ cluster, err: err.message }, 'event stream error (reconnecting)'));
-    events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
-      const parsed = resultEnvelopeSchema.safeParse(returnvalue);
-      // Anything else is an agent's "expired, skipped" (the watchdog answered) or another version's shape.
-      if (!parsed.success) return logger.debug({ jobId }, 'completed check job without an answer to report');
-      deliverSoon(parsed.data.job, parsed.data.result);
-    });
-    events.on('failed', ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
-      onFailed(cluster, jobId, failedReason).catch((err: unknown) =>
-        logger.warn({ jobId, err: describeFailure(err) }, 'reading a failed check job failed; its deadline watchdog answers'));
+    events.on<AnswerListener, typeof ANSWER_EVENT>(ANSWER_EVENT, ({ jobId, envelope }: { jobId?: string; envelope?: string }) => {
+      const answer = parseAnswer(envelope);
+      if (!answer?.success) return logger.warn({ jobId }, 'unreadable answer on the answers stream (agent and bot versions differ?); the deadline watchdog answers');
+      deliverSoon(answer.data.job, answer.data.result);
     });
     followed.set(cluster, { events, connection });
     logger.debug({ cluster }, 'following the answers of a cluster');

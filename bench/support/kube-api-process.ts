@@ -1,0 +1,80 @@
+// The local Kubernetes API server in a process of its own, as a real one is on its own machine: the
+// queue bench then measures the bot's event loop without the API server's work on it (and the
+// other way round). Run as a child through `startKubeApiProcess`; talks to its parent over IPC.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startKubeApiServer } from '../../test/support/kube-api-server.js';
+import { loadScenario } from '../../test/support/scenario.js';
+
+export interface KubeApiProcess {
+  readonly url: string;
+  readonly token: string;
+  /** Requests served and writes attempted so far. */
+  stats(): Promise<ApiStats>;
+  close(): Promise<void>;
+}
+
+interface ApiStats {
+  requestCount: number;
+  writeAttempts: number;
+}
+
+type ToChild = { type: 'stats' } | { type: 'close' };
+type FromChild = { type: 'listening'; url: string; token: string } | ({ type: 'stats' } & ApiStats);
+
+const SELF = fileURLToPath(import.meta.url);
+
+export async function startKubeApiProcess(scenarioFile: string, latencyMs: number): Promise<KubeApiProcess> {
+  const child = fork(SELF, [scenarioFile, String(latencyMs)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = <T extends FromChild['type']>(type: T): Promise<Extract<FromChild, { type: T }>> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (m: FromChild): void => {
+        if (m.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(m as Extract<FromChild, { type: T }>);
+      };
+      const onExit = (code: number | null): void => reject(new Error(`the API server process exited (${code}) before answering`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const send = (m: ToChild): void => {
+    child.send(m);
+  };
+  const { url, token } = await next('listening');
+  return {
+    url,
+    token,
+    async stats() {
+      const answer = next('stats');
+      send({ type: 'stats' });
+      const { requestCount, writeAttempts } = await answer;
+      return { requestCount, writeAttempts };
+    },
+    close: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      send({ type: 'close' });
+    }),
+  };
+}
+
+async function serveAsChild(scenarioFile: string, latencyMs: number): Promise<void> {
+  const server = await startKubeApiServer({ ...loadScenario(scenarioFile), latencyMs });
+  const reply = (m: FromChild): void => {
+    process.send?.(m);
+  };
+  process.on('message', (m: ToChild) => {
+    if (m.type === 'stats') reply({ type: 'stats', requestCount: server.requestCount, writeAttempts: server.writeAttempts.length });
+    if (m.type === 'close') void server.close({ allowWrites: true }).then(() => process.exit(0));
+  });
+  // The parent going away (a crashed bench) ends this process too.
+  process.on('disconnect', () => process.exit(0));
+  reply({ type: 'listening', url: server.url, token: server.token });
+}
+
+if (process.argv[1] === SELF && process.send) {
+  const [scenarioFile, latency] = process.argv.slice(2);
+  if (!scenarioFile) throw new Error('usage: kube-api-process.ts SCENARIO_FILE LATENCY_MS');
+  void serveAsChild(scenarioFile, Number(latency ?? 0));
+}
