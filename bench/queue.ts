@@ -105,6 +105,13 @@ interface BenchAgent {
   cpuMs?(): number | undefined;
 }
 
+/** redis-server's own CPU time so far (INFO cpu), in ms. */
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string): number => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1000;
+}
+
 function procCpuMs(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   try {
@@ -181,6 +188,8 @@ export async function run(): Promise<void> {
     const interval = 1000 / rate;
     const cpu0 = process.cpuUsage();
     const agentCpu0 = agents.map((a) => a.cpuMs?.());
+    const apiCpu0 = procCpuMs(server.pid);
+    const redisCpu0 = await redisCpuMs(kvRedis);
     const t0 = performance.now();
     const submits: Array<Promise<void>> = [];
     for (let i = 0; i < jobs; i++) {
@@ -206,6 +215,8 @@ export async function run(): Promise<void> {
     const cpuPerJobMs = (cpu.user + cpu.system) / 1000 / jobs;
     const agentCpu = agents.map((a, i) => (a.cpuMs?.() ?? Number.NaN) - (agentCpu0[i] ?? Number.NaN));
     const agentCpuPerJobMs = agentCpu.reduce((x, y) => x + y, 0) / jobs;
+    const apiCpuPerJobMs = ((procCpuMs(server.pid) ?? Number.NaN) - (apiCpu0 ?? Number.NaN)) / jobs;
+    const redisCpuPerJobMs = ((await redisCpuMs(kvRedis)) - redisCpu0) / jobs;
     const latencies = [...submittedAt].map(([id, at]) => (reporter.doneAt.get(id) ?? Number.NaN) - at).sort((a, b) => a - b);
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
@@ -218,6 +229,7 @@ export async function run(): Promise<void> {
     console.log(`queue: outcomes ${outcomes}; API requests ${api.requestCount}; writes attempted ${api.writeAttempts}`);
     console.log(`queue: CPU ${cpuPerJobMs.toFixed(2)} ms per job in this process (the bot: dispatcher + result consumer${inline ? ' + 2 agents' : '; agents are 2 child processes, the API server a third'}); load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`);
     if (!inline) console.log(`queue: CPU ${agentCpuPerJobMs.toFixed(2)} ms per job in the 2 agent processes (queue work + checks through @kubernetes/client-node)`);
+    console.log(`queue: CPU ${redisCpuPerJobMs.toFixed(2)} ms per job in redis-server, ${apiCpuPerJobMs.toFixed(2)} ms in the API server process`);
   } finally {
     await dispatcher.close();
     await Promise.all(agents.map((a) => a.close()));

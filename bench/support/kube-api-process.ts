@@ -9,6 +9,7 @@ import { loadScenario } from '../../test/support/scenario.js';
 export interface KubeApiProcess {
   readonly url: string;
   readonly token: string;
+  readonly pid: number | undefined;
   /** Requests served and writes attempted so far. */
   stats(): Promise<ApiStats>;
   close(): Promise<void>;
@@ -45,6 +46,7 @@ export async function startKubeApiProcess(scenarioFile: string, latencyMs: numbe
   return {
     url,
     token,
+    pid: child.pid,
     async stats() {
       const answer = next('stats');
       send({ type: 'stats' });

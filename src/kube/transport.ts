@@ -87,18 +87,29 @@ export class ClientNodeTransport implements KubeTransport {
   }
 
   async get(req: GetRequest): Promise<GetResult> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
     if (req.signal?.aborted) throw new KubeAbortedError(req.what, { cause: req.signal.reason });
+    // One controller for both the caller's signal and the timeout: cheaper per request than
+    // AbortSignal.timeout + AbortSignal.any, which every check's every request would pay.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error(`no answer within ${this.timeoutMs} ms`));
+    }, this.timeoutMs);
+    const onAbort = (): void => controller.abort(req.signal?.reason);
+    req.signal?.addEventListener('abort', onAbort, { once: true });
     let res: { status: number; text: string };
     try {
-      res = await this.api.send(req.path, req.query ?? {}, req.accept ?? 'application/json', signal);
+      res = await this.api.send(req.path, req.query ?? {}, req.accept ?? 'application/json', controller.signal);
     } catch (err) {
       if (req.signal?.aborted) throw new KubeAbortedError(req.what, { cause: err });
-      if (timeout.aborted) throw new KubeTimeoutError(req.what, this.timeoutMs, { cause: err });
+      if (timedOut) throw new KubeTimeoutError(req.what, this.timeoutMs, { cause: err });
       const code = errorCode(err);
       const reason = code ?? (err instanceof Error ? err.message : 'unknown network error');
       throw new KubeUnreachableError(this.server, reason, { cause: err });
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', onAbort);
     }
     if (res.status === 401) throw new KubeUnauthorizedError(this.server);
     let body: unknown;
