@@ -108,7 +108,7 @@ export async function runAgentCommand(options: AgentCommandOptions, deps: AgentC
     playbooks,
     concurrency,
     logger,
-    prefix: options.queuePrefix ?? DEFAULT_PREFIX,
+    prefix: options.queuePrefix ?? config.QUEUE_PREFIX,
   });
   const shutdown = (deps.waitForShutdown ?? processShutdown)();
   await Promise.race([agent.ready(), shutdown]);
@@ -129,7 +129,7 @@ export function registerAgent(program: Command, _ctx?: CliContext, deps: AgentCo
     .option('--context <name>', 'kubeconfig context (default: $KUBE_CONTEXT or the current context)')
     .option('--concurrency <n>', 'check jobs run at once (default: $AGENT_CONCURRENCY or 8)')
     .option('--metrics-port <port>', 'serve /metrics and /healthz on this port (default: off)')
-    .option('--queue-prefix <prefix>', `BullMQ key prefix; "{helm-triage}" for Redis Cluster (default: ${DEFAULT_PREFIX})`)
+    .option('--queue-prefix <prefix>', `BullMQ key prefix; "{helm-triage}" for Redis Cluster (default: $QUEUE_PREFIX or ${DEFAULT_PREFIX})`)
     .action(async (options: AgentCommandOptions) => {
       await runAgentCommand(options, deps);
     });

@@ -105,7 +105,7 @@ export async function startServe(options: StartServeOptions = {}): Promise<Runni
     const shared = new RedisKeyValueStore(redis);
     kv = new FailOpenKeyValueStore(shared, () => redis.status === 'ready', logger);
     exactKv = shared;
-    const queued = new BullMqDispatcher({ redisUrl, logger });
+    const queued = new BullMqDispatcher({ redisUrl, logger, prefix: config.QUEUE_PREFIX });
     closers.push(() => queued.close());
     dispatcher = bull = queued;
     logger.info({ mode: 'distributed' }, 'checks go through Redis to the agent of each cluster (helm-triage agent --cluster NAME)');
@@ -144,7 +144,7 @@ export async function startServe(options: StartServeOptions = {}): Promise<Runni
     // Follows the clusters the config routes to from the start, and any other the moment this
     // replica first queues for it (a `cluster:` override in a command).
     const consumer = startResultConsumer({
-      redisUrl, reporter: slack.reporter, kv: exactKv, logger,
+      redisUrl, reporter: slack.reporter, kv: exactKv, logger, prefix: config.QUEUE_PREFIX,
       clusters: configuredClusters(config),
       accepts: (job) => job.requester.kind === 'slack',
     });

@@ -62,10 +62,11 @@ describe('serve, distributed mode (uses redis-server, an agent and local Slack/K
     redis = await startTestRedis();
     kube = await startKubeApiServer(scenario);
     slack = await startSlackApiServer();
-    agent = startAgent({ redisUrl: redis.url, cluster: 'prod-eu', kube: kubeFor(kube), playbooks: loadPlaybooks(), drainDelay: 1, name: `serve-test-${randomUUID().slice(0, 6)}` });
+    // A non-default prefix on both sides: the bot must take it from QUEUE_PREFIX.
+    agent = startAgent({ redisUrl: redis.url, prefix: '{ht-serve}', cluster: 'prod-eu', kube: kubeFor(kube), playbooks: loadPlaybooks(), drainDelay: 1, name: `serve-test-${randomUUID().slice(0, 6)}` });
     await agent.ready();
     server = await startServe({
-      config: env(slack, { REDIS_URL: redis.url }), logger: silent, host: '127.0.0.1', port: 0,
+      config: env(slack, { REDIS_URL: redis.url, QUEUE_PREFIX: '{ht-serve}' }), logger: silent, host: '127.0.0.1', port: 0,
       botId: 'B0BOT0001', botUserId: 'U0BOT0001', slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5000 },
     });
   });

@@ -79,6 +79,8 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 - name: CHECK_DEADLINE_SECONDS
   value: {{ .Values.config.checkDeadlineSeconds | quote }}
+- name: QUEUE_PREFIX
+  value: {{ .Values.config.queuePrefix | quote }}
 {{- include "helm-triage.redisEnv" . }}
 {{- end }}
 
