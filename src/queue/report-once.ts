@@ -3,8 +3,8 @@ import { metrics } from '../metrics.js';
 import type { KeyValueStore } from '../store/kv.js';
 import type { CheckResult, ReportedJob, ResultReporter } from './types.js';
 
-// Delivery is at least once (stalled jobs re-run, results are re-published, the deadline watchdog
-// races the real answer). This guard makes reporting exactly once: the first delivery to claim
+// Delivery is at least once (stalled jobs re-run, every bot replica reads every answer, the deadline
+// watchdog races the real answer). This guard makes reporting exactly once: the first delivery to claim
 // `result:<jobId>` reports; every later one is dropped. If the reporter fails, the claim is
 // released so the retry (or the other contender) can report instead.
 
