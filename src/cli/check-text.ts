@@ -1,13 +1,24 @@
 // Pure: the cluster verdict and the findings checklist as terminal text (appended to `diagnose --check`).
 import type { Finding, Verdict } from '../checks/types.js';
 import type { TriageSource } from '../checks/triage-with-checks.js';
+import type { CheckOutcome } from '../queue/types.js';
 import { formatPercent } from '../render/shared.js';
 
 export const EVIDENCE_LINES_SHOWN = 4;
 
+/** Checks answered through the queue (`diagnose --check --via-queue`): who answered, or why nobody did. */
+export interface QueueSource {
+  kind: 'queue';
+  cluster: string;
+  outcome: CheckOutcome;
+  agent?: string;
+  /** Why the outcome is not `ok` ("no agent answered for cluster prod within 30 s"). */
+  message?: string;
+}
+
 const MARK: Record<Finding['status'], string> = { confirmed: '[✓]', refuted: '[✗]', inconclusive: '[?]', error: '[!]' };
 
-export function renderChecksText(verdict: Verdict, findings: readonly Finding[], source: TriageSource, options: { color?: boolean } = {}): string {
+export function renderChecksText(verdict: Verdict, findings: readonly Finding[], source: TriageSource | QueueSource, options: { color?: boolean } = {}): string {
   const color = options.color === true;
   const paint = (code: number, s: string): string => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const bold = (s: string): string => paint(1, s);
@@ -16,6 +27,11 @@ export function renderChecksText(verdict: Verdict, findings: readonly Finding[],
   const tone = (status: string): number => (status === 'confirmed' ? 32 : status === 'refuted' ? 31 : 33);
   const out: string[] = [''];
   if (source.kind === 'release-record') out.push(dim(`(${source.note})`));
+  if (source.kind === 'queue') {
+    out.push(dim(`(checks for cluster ${source.cluster} through the queue${source.agent ? `, answered by agent ${source.agent}` : ''})`));
+    // A non-ok outcome (no agent, timeout, error, queue unreachable) must not read like an answer.
+    if (source.outcome !== 'ok') out.push(paint(33, source.message ?? `cluster checks: ${source.outcome}`));
+  }
   const label = verdict.playbook ? ` [${verdict.playbook}]` : '';
   out.push(`${bold('Cluster verdict:')} ${paint(tone(verdict.status), verdict.status.toUpperCase())} ${dim(formatPercent(verdict.confidence))}${label}`);
   out.push(`  ${verdict.summary}`);

@@ -1,5 +1,6 @@
 // `diagnose --check [--context C] [--kubeconfig F]`: verify the text diagnosis read-only against a
-// cluster, in process. Plugs into the diagnose command as a DiagnoseExtension.
+// cluster, in process; with `--via-queue --cluster NAME`, through the queue by that cluster's agent
+// (src/cli/diagnose-via-queue.ts). Plugs into the diagnose command as a DiagnoseExtension.
 import type { Command } from 'commander';
 import { diagnoseWithChecks, type TriageWithChecks } from '../checks/triage-with-checks.js';
 import { UsageError } from '../errors.js';
@@ -10,6 +11,8 @@ import { renderChecksText } from './check-text.js';
 import type { CliContext } from './context.js';
 import { wantsColor } from './io.js';
 import { diagnosisJson } from '../render/json.js';
+import { DEFAULT_PREFIX } from '../queue/names.js';
+import { checkViaQueue, nothingToCheck, viaQueueEnrichment, viaQueueOptions } from './diagnose-via-queue.js';
 import { factOverrides, type DiagnoseCommandOptions, type DiagnoseEnrichment, type DiagnoseExtension } from './diagnose.js';
 
 export const DEFAULT_CHECK_TIMEOUT_SECONDS = 10;
@@ -33,20 +36,32 @@ export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => Re
         .option('--check', 'verify the diagnosis against the cluster with read-only checks', false)
         .option('--context <name>', 'kubeconfig context for --check (default: current context)')
         .option('--kubeconfig <file>', 'kubeconfig file for --check (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
-        .option('--check-timeout <seconds>', `per-check deadline for --check (default ${DEFAULT_CHECK_TIMEOUT_SECONDS})`);
+        .option('--check-timeout <seconds>', `per-check deadline for --check (default ${DEFAULT_CHECK_TIMEOUT_SECONDS})`)
+        .option('--via-queue', 'with --check: send the checks through Redis (REDIS_URL) to the agent of --cluster and wait for its answer', false)
+        .option('--cluster <name>', 'cluster whose agent answers --via-queue (its CLUSTER_NAME)')
+        .option('--queue-prefix <prefix>', `BullMQ key prefix for --via-queue; "{helm-triage}" for Redis Cluster (default: ${DEFAULT_PREFIX})`);
     },
     async enrich(diagnosis, options: DiagnoseCommandOptions, ctx: CliContext, playbooks): Promise<DiagnoseEnrichment | undefined> {
       const raw = options.raw;
       if (raw['check'] !== true) {
         if (raw['context'] !== undefined || raw['kubeconfig'] !== undefined) throw new UsageError('--context and --kubeconfig only apply with --check');
+        if (raw['viaQueue'] === true || raw['cluster'] !== undefined || raw['queuePrefix'] !== undefined) {
+          throw new UsageError('--via-queue, --cluster and --queue-prefix only apply with --check: add --check');
+        }
         return undefined;
       }
+      const deadline = seconds(ctx.io.env['CHECK_DEADLINE_SECONDS'], 'CHECK_DEADLINE_SECONDS', DEFAULT_TRIAGE_DEADLINE_SECONDS);
+      if (raw['viaQueue'] === true) {
+        const via = viaQueueOptions(raw, ctx.io.env, { deadlineSeconds: deadline, overrides: factOverrides(options) });
+        if (diagnosis.playbook === null || diagnosis.checks.length === 0) return nothingToCheck(diagnosis, ctx, playbooks);
+        return viaQueueEnrichment(diagnosis, await checkViaQueue(diagnosis, via), ctx, playbooks);
+      }
+      if (raw['cluster'] !== undefined || raw['queuePrefix'] !== undefined) throw new UsageError('--cluster and --queue-prefix only apply with --via-queue');
       const access: KubeAccessOptions = { env: ctx.io.env };
       if (typeof raw['kubeconfig'] === 'string') access.kubeconfigPath = raw['kubeconfig'];
       if (typeof raw['context'] === 'string') access.context = raw['context'];
       const kube = await createKube(access);
       const perCheck = seconds(raw['checkTimeout'], '--check-timeout', DEFAULT_CHECK_TIMEOUT_SECONDS);
-      const deadline = seconds(ctx.io.env['CHECK_DEADLINE_SECONDS'], 'CHECK_DEADLINE_SECONDS', DEFAULT_TRIAGE_DEADLINE_SECONDS);
       // The diagnosis holds the normalized, redacted text: the raw paste never travels further.
       const result = await diagnoseWithChecks({
         text: diagnosis.text,
