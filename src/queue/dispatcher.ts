@@ -5,14 +5,15 @@ import type { Logger } from '../log.js';
 import { metrics, trackQueueDepth } from '../metrics.js';
 import { closeConnection, producerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
-import { DEFAULT_DEDUP_WINDOW_MS, checkJobId, deadlineJobId, dispatchMarkerTtlMs } from './job-id.js';
-import { DEADLINES_QUEUE, DEFAULT_PREFIX, checkQueueName, dispatchKey } from './names.js';
+import { DEFAULT_DEDUP_WINDOW_MS, checkJobId, deadlineBucket, deadlineBucketJobId, deadlineMember, dispatchMarkerTtlMs } from './job-id.js';
+import { DEADLINES_QUEUE, DEFAULT_PREFIX, checkQueueName, deadlineBucketKey, dispatchKey } from './names.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
-import { checkJobSchema, type CheckDispatcher, type CheckJob, type DeadlineEnvelope, type SubmitReceipt } from './types.js';
+import { checkJobSchema, type CheckDispatcher, type CheckJob, type DeadlineBucket, type SubmitReceipt } from './types.js';
 
-// The bot's side of the queue: one BullMQ queue per cluster (`checks-<cluster>`), plus a delayed
-// watchdog job per request on the deadlines queue: at the deadline it reports whatever the answer is
-// by then ("no agent" if there is none), unless the answer was reported already.
+// The bot's side of the queue: one BullMQ queue per cluster (`checks-<cluster>`), plus the request's
+// place in a deadline bucket: a Redis set per second of deadlines with one delayed watchdog job on the
+// deadlines queue, which at that second reports whatever each request's answer is by then ("no
+// agent" if there is none), unless it was reported already.
 
 export const UNAVAILABLE_REASON = 'cluster checks unavailable (queue unreachable)';
 
@@ -28,8 +29,8 @@ export interface BullMqDispatcherOptions {
   /** How long finished check jobs stay (their ids keep deduplicating). */
   keepFinishedSeconds?: number;
   /**
-   * Queue a deadline watchdog per request (default). A bot replica's result consumer runs them; a
-   * requester that waits on its own (the CLI) turns them off and keeps its own timer.
+   * Put each request under a deadline watchdog (default). A bot replica's result consumer runs them;
+   * a requester that waits on its own (the CLI) turns them off and keeps its own timer.
    */
   watchdog?: boolean;
   now?: () => number;
@@ -135,7 +136,8 @@ export class BullMqDispatcher implements CheckDispatcher {
     const keepMs = dispatchMarkerTtlMs(job.deadline, this.now(), window);
     const retry = this.options.retry ?? DEFAULT_RETRY;
     const keep = this.options.keepFinishedSeconds ?? 3600;
-    const watchdog: DeadlineEnvelope = { v: 1, jobId, job };
+    const bucket = deadlineBucket(job.deadline);
+    const watchdog: DeadlineBucket = { v: 1, bucket };
     // The writes go out together (one auto-pipelined round trip), the check job first so an agent
     // can start on it soonest. Each is idempotent: the marker only tells a duplicate apart, and
     // re-adding an existing job id is a BullMQ no-op, so a duplicate also repairs a first submit that
@@ -150,14 +152,19 @@ export class BullMqDispatcher implements CheckDispatcher {
         removeOnComplete: { age: keep, count: 10_000 },
         removeOnFail: { age: 24 * 3600 },
       }),
-      ...(this.options.watchdog === false ? [] : [this.deadlines.add('deadline', watchdog, {
-        jobId: deadlineJobId(jobId),
-        delay: Math.max(0, job.deadline - this.now()),
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: { age: keep },
-        removeOnFail: { age: 24 * 3600 },
-      })]),
+      ...(this.options.watchdog === false ? [] : [
+        this.connection.sadd(deadlineBucketKey(this.prefix, bucket), deadlineMember(job.cluster, jobId)),
+        this.connection.pexpire(deadlineBucketKey(this.prefix, bucket), keepMs + keep * 1000),
+        // The second's one watchdog: re-adding it for the next request of that second is a no-op.
+        this.deadlines.add('deadline', watchdog, {
+          jobId: deadlineBucketJobId(bucket),
+          delay: Math.max(0, bucket * 1000 - this.now()),
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: { age: keep },
+          removeOnFail: { age: 24 * 3600 },
+        }),
+      ]),
     ]);
     const setByUs = marker.status === 'fulfilled' && marker.value === 'OK';
     const failure = [marker, ...adds].find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -40,7 +40,23 @@ export function dispatchMarkerTtlMs(deadline: number, now: number, windowMs: num
   return Math.max(windowMs * 2, deadline - now + windowMs);
 }
 
-/** Id of the delayed watchdog job on the deadlines queue. */
-export function deadlineJobId(jobId: string): string {
-  return `ddl-${jobId}`;
+/** The second a deadline falls in (rounded up: the watchdog never fires before a deadline). */
+export function deadlineBucket(deadline: number): number {
+  return Math.ceil(deadline / 1000);
+}
+
+/** Id of the delayed watchdog job of one deadline second on the deadlines queue. */
+export function deadlineBucketJobId(bucket: number): string {
+  return `ddl-${bucket}`;
+}
+
+/** A member of a deadline bucket: where the check job is. Cluster names cannot hold '/'. */
+export function deadlineMember(cluster: string, jobId: string): string {
+  return `${cluster}/${jobId}`;
+}
+
+export function parseDeadlineMember(member: string): { cluster: string; jobId: string } | undefined {
+  const slash = member.indexOf('/');
+  if (slash <= 0 || slash === member.length - 1) return undefined;
+  return { cluster: member.slice(0, slash), jobId: member.slice(slash + 1) };
 }

@@ -4,7 +4,7 @@
 
 export const DEFAULT_PREFIX = 'helm-triage';
 export const CLUSTER_PREFIX = '{helm-triage}';
-/** Delayed watchdog jobs, one per request: the answer of last resort at the deadline. */
+/** Delayed watchdog jobs, one per second of deadlines: the answer of last resort at the deadline. */
 export const DEADLINES_QUEUE = 'deadlines';
 
 function validCluster(cluster: string): string {
@@ -29,6 +29,11 @@ export function answersStreamName(cluster: string): string {
 
 /** Custom event name of an answer on that stream. */
 export const ANSWER_EVENT = 'answer';
+
+/** The set of requests (`cluster/jobId`) whose deadline falls in one second. */
+export function deadlineBucketKey(prefix: string, bucket: number): string {
+  return `${prefix}:deadlines:${bucket}`;
+}
 
 /** Marker set when a job id is first submitted; tells a duplicate submit apart from a new one. */
 export function dispatchKey(prefix: string, jobId: string): string {

@@ -5,19 +5,21 @@ import type { Logger } from '../log.js';
 import type { KeyValueStore } from '../store/kv.js';
 import { closeConnection, workerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
-import { ANSWER_EVENT, DEADLINES_QUEUE, DEFAULT_PREFIX, answersStreamName, checkQueueName } from './names.js';
+import { parseDeadlineMember } from './job-id.js';
+import { ANSWER_EVENT, DEADLINES_QUEUE, DEFAULT_PREFIX, answersStreamName, checkQueueName, deadlineBucketKey } from './names.js';
 import { errorResult, noAgentResult } from './process-job.js';
 import { ReportOnce, resultGuardKey } from './report-once.js';
-import { deadlineEnvelopeSchema, reportedJob, resultEnvelopeSchema, type CheckResult, type ReportedJob, type ResultReporter } from './types.js';
+import { checkJobSchema, deadlineBucketSchema, reportedJob, resultEnvelopeSchema, type CheckResult, type ReportedJob, type ResultReporter } from './types.js';
 
 // Runs in every bot replica (and in `diagnose --via-queue`). Two ways an answer reaches the reporter,
 // both through one exactly-once guard, so whichever comes first is reported and the other dropped:
 // - fast: each followed cluster's answers stream (BullMQ QueueEvents), where agents announce each
 //   answer the moment the checks finish: one Redis hop. Every replica reads every answer; the guard
 //   picks one reporter.
-// - durable: the delayed watchdog on the deadlines queue. At the deadline it reports what the check
-//   job holds by then (its returned answer, its failure, or "no agent"), so an answer whose
-//   announcement was missed (replica restarting, stream trimmed) is reported late rather than never.
+// - durable: the delayed watchdog on the deadlines queue (one per second of deadlines). At a
+//   request's deadline it reports what the check job holds by then (its returned answer, its failure,
+//   or "no agent"), so an answer whose announcement was missed (replica restarting, stream trimmed)
+//   is reported late rather than never.
 
 export interface ResultConsumerOptions {
   redisUrl: string;
@@ -32,7 +34,7 @@ export interface ResultConsumerOptions {
   watchdogs?: boolean;
   prefix?: string;
   logger?: Logger;
-  /** Watchdogs handled at once. */
+  /** Deadline seconds handled at once. */
   concurrency?: number;
   drainDelay?: number;
   now?: () => number;
@@ -137,30 +139,44 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
     logger.debug({ cluster }, 'following the answers of a cluster');
   };
 
-  /** The deadline watchdog: report whatever the check job holds now, unless something was reported. */
-  const atDeadline = async (bullJob: Job): Promise<Handled> => {
-    if (bullJob.name !== 'deadline') throw new UnrecoverableError(`unknown deadlines job "${bullJob.name}"`);
-    const parsed = deadlineEnvelopeSchema.safeParse(bullJob.data);
-    if (!parsed.success) throw new UnrecoverableError('invalid deadline payload: upgrade the bot replicas to one version');
-    const jobId = parsed.data.jobId;
-    const job = reportedJob(parsed.data.job);
-    if (!accepts(job)) return 'not-ours';
+  /** One request at its deadline: report what its check job holds now, unless something was reported. */
+  const settle = async (member: string): Promise<Handled> => {
+    const where = parseDeadlineMember(member);
+    if (!where) return 'never-queued';
+    const { cluster, jobId } = where;
     // Reported already (the usual case): one read, no lookup.
     if ((await options.kv.get(resultGuardKey(jobId))) !== null) return 'duplicate';
-    const queue = checkQueue(job.cluster);
-    const state = await queue.getJobState(jobId);
+    const checkJob = await Job.fromId(checkQueue(cluster), jobId);
     // The check job never landed: the requester was told "unavailable" at submit time.
-    if (state === 'unknown') {
-      logger.debug({ jobId }, 'deadline for a job that was never queued; ignored');
-      return 'never-queued';
+    if (!checkJob) return 'never-queued';
+    const parsed = checkJobSchema.safeParse(checkJob.data);
+    if (!parsed.success) {
+      logger.warn({ jobId }, 'a check job past its deadline has an unreadable payload (bot versions differ?); nobody can be told');
+      return 'not-ours';
     }
-    if (state === 'completed' || state === 'failed') {
-      const checkJob = await Job.fromId(queue, jobId);
-      const answer = resultEnvelopeSchema.safeParse(checkJob?.returnvalue);
+    const job = reportedJob(parsed.data);
+    if (checkJob.finishedOn) {
+      const answer = resultEnvelopeSchema.safeParse(checkJob.returnvalue);
       if (answer.success) return deliver(answer.data.job, answer.data.result);
-      if (state === 'failed' && checkJob?.failedReason) return deliver(job, errorResult(jobId, job, undefined, checkJob.failedReason, now()));
+      if (checkJob.failedReason) return deliver(job, errorResult(jobId, job, undefined, checkJob.failedReason, now()));
     }
     return deliver(job, noAgentResult(jobId, job, now()));
+  };
+
+  /** A deadline second's watchdog: settles every request of that second; BullMQ retries it if Redis fails midway. */
+  const atDeadline = async (bullJob: Job): Promise<Record<Handled, number>> => {
+    if (bullJob.name !== 'deadline') throw new UnrecoverableError(`unknown deadlines job "${bullJob.name}"`);
+    const parsed = deadlineBucketSchema.safeParse(bullJob.data);
+    if (!parsed.success) throw new UnrecoverableError('invalid deadline payload: upgrade the bot replicas to one version');
+    const members = await lookupRedis.smembers(deadlineBucketKey(prefix, parsed.data.bucket));
+    const counts: Record<Handled, number> = { reported: 0, duplicate: 0, 'never-queued': 0, 'not-ours': 0 };
+    const failures: unknown[] = [];
+    for (const settled of await Promise.allSettled(members.map(settle))) {
+      if (settled.status === 'fulfilled') counts[settled.value]++;
+      else failures.push(settled.reason);
+    }
+    if (failures.length > 0) throw new Error(`${failures.length} of ${members.length} requests at this deadline could not be settled: ${describeFailure(failures[0])}`);
+    return counts;
   };
 
   for (const cluster of options.clusters ?? []) watch(cluster);

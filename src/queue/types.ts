@@ -129,14 +129,15 @@ export const checkResultSchema = z.object({
 const resultFits: z.infer<typeof checkResultSchema> extends CheckResult ? true : false = true;
 void resultFits;
 
-/** The job as the reporter sees it: everything but the text, which it never needs. */
-export const reportedJobSchema = checkJobSchema.omit({ text: true });
+/** The job as a reporter sees it: whom to answer and what was checked; not the text, not the matches. */
+export const reportedJobSchema = checkJobSchema.pick({
+  v: true, facts: true, playbook: true, checks: true, cluster: true, requester: true, deadline: true, createdAt: true,
+});
 export type ReportedJob = z.infer<typeof reportedJobSchema>;
 
 export function reportedJob(job: CheckJob): ReportedJob {
-  const { text: _text, ...rest } = job;
-  void _text;
-  return rest;
+  const { v, facts, playbook, checks, cluster, requester, deadline, createdAt } = job;
+  return { v, facts, playbook, checks, cluster, requester, deadline, createdAt };
 }
 
 /**
@@ -150,13 +151,16 @@ export const resultEnvelopeSchema = z.object({
 });
 export type ResultEnvelope = z.infer<typeof resultEnvelopeSchema>;
 
-/** The delayed watchdog on the deadlines queue: fires at the deadline unless the answer was reported. */
-export const deadlineEnvelopeSchema = z.object({
+/**
+ * A delayed watchdog on the deadlines queue: one per second of deadlines, not per request, so the
+ * bot's deadlines worker wakes once a second at most. The requests whose deadline falls in that
+ * second are the members of a Redis set (see deadlineBucketKey).
+ */
+export const deadlineBucketSchema = z.object({
   v: z.literal(1),
-  jobId: z.string(),
-  job: checkJobSchema,
+  bucket: z.number().int(),
 });
-export type DeadlineEnvelope = z.infer<typeof deadlineEnvelopeSchema>;
+export type DeadlineBucket = z.infer<typeof deadlineBucketSchema>;
 
 export type SubmitStatus = 'queued' | 'duplicate' | 'unavailable';
 

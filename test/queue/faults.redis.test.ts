@@ -7,7 +7,9 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/checks/types.js';
+import { Queue, Worker } from 'bullmq';
 import { startAgent, type Agent } from '../../src/queue/agent.js';
+import { DEADLINES_QUEUE, checkQueueName } from '../../src/queue/names.js';
 import { BullMqDispatcher, UNAVAILABLE_REASON } from '../../src/queue/dispatcher.js';
 import type { CheckRunner } from '../../src/queue/process-job.js';
 import { startResultConsumer, type ResultConsumer } from '../../src/queue/result-consumer.js';
@@ -55,14 +57,15 @@ class Stack {
     return a;
   }
 
-  async consumer(logger?: pino.Logger): Promise<ResultConsumer> {
+  /** A bot replica; `deaf` ones follow no answers stream, so only their deadline watchdog reports. */
+  async consumer(logger?: pino.Logger, options: { deaf?: boolean } = {}): Promise<ResultConsumer> {
     const kvRedis = new Redis(this.url);
     kvRedis.on('error', () => undefined);
     const c = startResultConsumer({
       redisUrl: this.url, prefix: this.prefix, reporter: this.reporter, kv: new RedisKeyValueStore(kvRedis, `${this.prefix}:kv:`), drainDelay: 1,
-      clusters: ['prod'], ...(logger ? { logger } : {}),
+      clusters: options.deaf ? [] : ['prod'], ...(logger ? { logger } : {}),
     });
-    this.consumers.push(c);
+    if (!options.deaf) this.consumers.push(c);
     for (const d of this.dispatchers) d.onQueue((cluster) => c.watch(cluster));
     this.closers.push(async () => {
       await c.close();
@@ -214,6 +217,49 @@ describe('queue faults (real Redis, real processes)', () => {
     expect(stack.reporter.reports).toHaveLength(1);
     expect(stack.reporter.reports[0]?.result).toMatchObject({ jobId, agent: 'counting' });
     expect(runs).toBe(1);
+  });
+
+  it('an answer whose announcement nobody heard is reported by the deadline watchdog, not as "no agent"', async () => {
+    stack = new Stack(redis.url);
+    await stack.consumer(undefined, { deaf: true });
+    const dispatcher = stack.dispatcher();
+    await stack.agent('unheard', okRunner);
+    const job = makeJob({}, 1500);
+    const receipt = await dispatcher.submit(job);
+    await sleep(800);
+    expect(stack.reporter.reports).toHaveLength(0); // answered by now, but nobody follows the stream
+    const [report] = await stack.reporter.waitFor(1, 4000);
+    expect(report?.at).toBeGreaterThanOrEqual(job.deadline);
+    expect(report?.result).toMatchObject({ jobId: receipt.jobId, outcome: 'ok', agent: 'unheard' });
+    expect(report?.job.requester).toEqual(job.requester);
+  });
+
+  it('a check job that failed without an announcement is reported with its reason at the deadline', async () => {
+    stack = new Stack(redis.url);
+    await stack.consumer();
+    const dispatcher = stack.dispatcher();
+    // Not our agent: a bare worker (another version, say) that fails the job and announces nothing.
+    const bare = new Worker(checkQueueName('prod'), async () => { throw new Error('agent crashed on this payload'); }, { connection: { url: redis.url }, prefix: stack.prefix });
+    stack.defer(() => bare.close());
+    const job = makeJob({}, 1500);
+    await dispatcher.submit(job);
+    const [report] = await stack.reporter.waitFor(1, 4000);
+    expect(report?.result).toMatchObject({ outcome: 'error', message: 'cluster checks failed on prod: agent crashed on this payload' });
+  });
+
+  it('requests whose deadlines share a second share one watchdog job, and each is answered', async () => {
+    stack = new Stack(redis.url);
+    await stack.consumer();
+    const dispatcher = stack.dispatcher();
+    const createdAt = Math.ceil(Date.now() / 1000) * 1000 + 1; // deadlines all inside one second
+    const jobs = Array.from({ length: 5 }, (_, i) => makeJob({ cluster: 'ghost', createdAt: createdAt + i * 10 }, 1500));
+    for (const job of jobs) expect((await dispatcher.submit(job)).status).toBe('queued');
+    const deadlines = new Queue(DEADLINES_QUEUE, { connection: { url: redis.url }, prefix: stack.prefix });
+    stack.defer(() => deadlines.close());
+    expect((await deadlines.getJobCounts('delayed')).delayed).toBe(1);
+    const reports = await stack.reporter.waitFor(5, 5000);
+    expect(reports.map((r) => r.result.outcome)).toEqual(Array(5).fill('no-agent'));
+    expect(new Set(reports.map((r) => r.result.jobId)).size).toBe(5);
   });
 
   it('a graceful close lets the in-flight job finish and be reported', async () => {
