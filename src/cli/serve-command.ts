@@ -23,5 +23,7 @@ export function registerServe(program: Command, _ctx?: CliContext): void {
         process.once('SIGTERM', () => stop('SIGTERM'));
         process.once('SIGINT', () => stop('SIGINT'));
       });
+      // While Redis is down BullMQ keeps reconnect timers armed; a stopped server exits regardless.
+      setTimeout(() => process.exit(), 1000).unref();
     });
 }

@@ -42,6 +42,17 @@ export function workerConnection(url: string, logger?: Logger): Redis {
   return quietErrors(new Redis(url, { maxRetriesPerRequest: null, connectTimeout: 5000, retryStrategy }), logger, 'worker');
 }
 
+/** True if `work` settled within `ms` (it keeps running either way). */
+export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  try {
+    return await Promise.race([work.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Quit politely; when Redis is gone, just drop the socket. */
 export async function closeConnection(redis: Redis): Promise<void> {
   if (redis.status === 'end') return;

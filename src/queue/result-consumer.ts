@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { Logger } from '../log.js';
 import type { KeyValueStore } from '../store/kv.js';
-import { closeConnection, workerConnection } from './connections.js';
+import { closeConnection, settlesWithin, workerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
 import { parseDeadlineMember } from './job-id.js';
 import { ANSWER_EVENT, DEADLINES_QUEUE, DEFAULT_PREFIX, answersStreamName, checkQueueName, deadlineBucketKey } from './names.js';
@@ -66,6 +66,8 @@ function parseAnswer(envelope: string | undefined): ReturnType<typeof resultEnve
 
 /** A newly followed stream is read from this far back: answers that landed just before are not missed. */
 const EVENT_LOOKBACK_MS = 60_000;
+/** How long close() waits for BullMQ before dropping the sockets (it waits forever for a Redis that is down). */
+const CLOSE_GRACE_MS = 2000;
 /** A failing reporter (Slack down) is tried again this often before the watchdog's last try. */
 const REPORT_RETRY_DELAYS_MS = [1000, 2000, 4000];
 
@@ -203,13 +205,17 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
     close: () => {
       closing ??= (async () => {
         for (const t of retries) clearTimeout(t);
-        await worker?.close();
-        await Promise.allSettled([...[...followed.values()].map((f) => f.events.close()), ...[...lookups.values()].map((q) => q.close())]);
-        await Promise.all([
-          closeConnection(lookupRedis),
-          ...(watchdogRedis ? [closeConnection(watchdogRedis)] : []),
-          ...[...followed.values()].map((f) => closeConnection(f.connection)),
-        ]);
+        const connections = [lookupRedis, ...(watchdogRedis ? [watchdogRedis] : []), ...[...followed.values()].map((f) => f.connection)];
+        const graceful = (async () => {
+          await worker?.close();
+          await Promise.allSettled([...[...followed.values()].map((f) => f.events.close()), ...[...lookups.values()].map((q) => q.close())]);
+          await Promise.all(connections.map(closeConnection));
+        })();
+        // BullMQ's close waits for a first connect that never comes while Redis is down.
+        if (!(await settlesWithin(graceful, CLOSE_GRACE_MS))) {
+          logger.warn('Redis did not answer while closing; dropped the connections');
+          for (const c of connections) c.disconnect();
+        }
       })();
       return closing;
     },

@@ -13,6 +13,7 @@ import { DEADLINES_QUEUE, checkQueueName } from '../../src/queue/names.js';
 import { BullMqDispatcher, UNAVAILABLE_REASON } from '../../src/queue/dispatcher.js';
 import type { CheckRunner } from '../../src/queue/process-job.js';
 import { startResultConsumer, type ResultConsumer } from '../../src/queue/result-consumer.js';
+import { MemoryKeyValueStore } from '../../src/store/memory-kv.js';
 import { RedisKeyValueStore } from '../../src/store/redis-kv.js';
 import { kubeFor, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
@@ -260,6 +261,17 @@ describe('queue faults (real Redis, real processes)', () => {
     const reports = await stack.reporter.waitFor(5, 5000);
     expect(reports.map((r) => r.result.outcome)).toEqual(Array(5).fill('no-agent'));
     expect(new Set(reports.map((r) => r.result.jobId)).size).toBe(5);
+  });
+
+  it('a result consumer closes within seconds when Redis is unreachable', async () => {
+    stack = new Stack(redis.url);
+    const consumer = startResultConsumer({
+      redisUrl: 'redis://127.0.0.1:1', reporter: stack.reporter, kv: new MemoryKeyValueStore(), clusters: ['prod'], drainDelay: 1,
+    });
+    await sleep(300);
+    const started = Date.now();
+    await consumer.close();
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 
   it('a graceful close lets the in-flight job finish and be reported', async () => {
