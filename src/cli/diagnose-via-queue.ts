@@ -45,7 +45,8 @@ export function viaQueueOptions(raw: Record<string, unknown>, env: NodeJS.Proces
   if (!/^rediss?:\/\//.test(redisUrl)) throw new UsageError(`REDIS_URL must be redis://host:port or rediss://…, got "${redisUrl}"`);
   const prefix = raw['queuePrefix'];
   if (prefix !== undefined && (typeof prefix !== 'string' || prefix === '')) throw new UsageError('--queue-prefix needs a non-empty prefix');
-  return { redisUrl, cluster, prefix: typeof prefix === 'string' ? prefix : DEFAULT_PREFIX, ...rest };
+  const envPrefix = env['QUEUE_PREFIX'];
+  return { redisUrl, cluster, prefix: typeof prefix === 'string' ? prefix : envPrefix || DEFAULT_PREFIX, ...rest };
 }
 
 /** Pure: the check job for a diagnosis, as the bot builds it (the redacted text only, never the raw paste). */

@@ -69,7 +69,8 @@ describe('helm-triage diagnose --check --via-queue (real Redis, real agent)', ()
     const p = prefix();
     agent = startAgent({ redisUrl: redis.url, cluster: 'staging', kube: kubeFor(server), prefix: p, drainDelay: 1, name: 'agent-staging' });
     await agent.ready();
-    const run = await inProcess(['diagnose', '--check', '--via-queue', '--cluster', 'staging', '--queue-prefix', p, '--json', '-'], { REDIS_URL: redis.url });
+    // The prefix from QUEUE_PREFIX this time, as the bot and agents read it.
+    const run = await inProcess(['diagnose', '--check', '--via-queue', '--cluster', 'staging', '--json', '-'], { REDIS_URL: redis.url, QUEUE_PREFIX: p });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout) as { playbook: string; verdict: { status: string; playbook: string }; findings: Array<{ check: string; status: string }>; checks: unknown };
