@@ -44,6 +44,8 @@ export class BullMqDispatcher implements CheckDispatcher {
   private readonly untrack: Array<() => void> = [];
   private readonly queueListeners: Array<(cluster: string) => void> = [];
   private readonly deadlines: Queue;
+  /** Deadline seconds this dispatcher has already armed a watchdog (and set the expiry) for. */
+  private readonly armed = new Set<number>();
   private readonly prefix: string;
   private readonly logger: Logger;
   private readonly now: () => number;
@@ -55,6 +57,8 @@ export class BullMqDispatcher implements CheckDispatcher {
     this.now = options.now ?? Date.now;
     this.connection = producerConnection(options.redisUrl, this.logger, options.submitTimeoutMs ?? 2000);
     this.deadlines = this.makeQueue(DEADLINES_QUEUE);
+    // A Redis that came back may have lost the watchdogs armed before: arm again.
+    this.connection.on('ready', () => this.armed.clear());
   }
 
   private makeQueue(name: string): Queue {
@@ -138,6 +142,7 @@ export class BullMqDispatcher implements CheckDispatcher {
     const keep = this.options.keepFinishedSeconds ?? 3600;
     const bucket = deadlineBucket(job.deadline);
     const watchdog: DeadlineBucket = { v: 1, bucket };
+    const arming = this.options.watchdog !== false && !this.armed.has(bucket);
     // The writes go out together (one auto-pipelined round trip), the check job first so an agent
     // can start on it soonest. Each is idempotent: the marker only tells a duplicate apart, and
     // re-adding an existing job id is a BullMQ no-op, so a duplicate also repairs a first submit that
@@ -154,18 +159,26 @@ export class BullMqDispatcher implements CheckDispatcher {
       }),
       ...(this.options.watchdog === false ? [] : [
         this.connection.sadd(deadlineBucketKey(this.prefix, bucket), deadlineMember(job.cluster, jobId)),
-        this.connection.pexpire(deadlineBucketKey(this.prefix, bucket), keepMs + keep * 1000),
-        // The second's one watchdog: re-adding it for the next request of that second is a no-op.
-        this.deadlines.add('deadline', watchdog, {
-          jobId: deadlineBucketJobId(bucket),
-          delay: Math.max(0, bucket * 1000 - this.now()),
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 1000 },
-          removeOnComplete: { age: keep },
-          removeOnFail: { age: 24 * 3600 },
-        }),
+        // The second's one watchdog, armed once per dispatcher (re-adding it is a BullMQ no-op anyway).
+        ...(arming ? [
+          this.connection.pexpire(deadlineBucketKey(this.prefix, bucket), keepMs + keep * 1000),
+          this.deadlines.add('deadline', watchdog, {
+            jobId: deadlineBucketJobId(bucket),
+            delay: Math.max(0, bucket * 1000 - this.now()),
+            attempts: 5,
+            backoff: { type: 'exponential', delay: 1000 },
+            removeOnComplete: { age: keep },
+            removeOnFail: { age: 24 * 3600 },
+          }),
+        ] : []),
       ]),
     ]);
+    if (arming) {
+      if (adds.every((r) => r.status === 'fulfilled')) this.armed.add(bucket);
+      // Seconds already past need no memory.
+      const past = Math.floor(this.now() / 1000);
+      for (const b of this.armed) if (b < past) this.armed.delete(b);
+    }
     const setByUs = marker.status === 'fulfilled' && marker.value === 'OK';
     const failure = [marker, ...adds].find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {
