@@ -261,6 +261,8 @@ export async function run(): Promise<void> {
     const direct = await bestDirect(c, kubeFor(server), 10);
     const lowerBound = depth * LATENCY_MS;
     const rig: Rig = { c, dispatcher, reporter, agents, server, kvRedis };
+    // Warm-up (not reported): the first few hundred jobs run while V8 is still optimizing every process.
+    await phase(rig, 'warmup', Math.min(jobs, 400), rate);
     // The steady phase runs `repeat` times: on shared cores one run's p50 moves by a few ms.
     const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
     const runs: PhaseResult[] = [];
