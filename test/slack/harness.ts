@@ -77,6 +77,8 @@ export interface HarnessOptions {
   knownIdentity?: boolean;
   /** Share one local Slack API between several app replicas. */
   slack?: SlackApiServer;
+  /** The app's clock (rate-limit windows, timestamps); defaults to Date.now. */
+  clock?: () => number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -106,6 +108,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const app = await createSlackApp({
     config, playbooks, dispatcher, kv, triageStore: triages, logger, metricsRegistry: metrics,
     ...(options.knownIdentity ? { botId: 'BBOT0001', botUserId: 'UBOT0001' } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     clientOptions: { retryConfig: { retries: 2, factor: 1, minTimeout: 10, maxTimeout: 50 }, timeout: 5000 },
   });
   const { port } = await app.start({ port: 0, host: '127.0.0.1' });

@@ -123,4 +123,23 @@ describe('pasted logs: configuration (uses ports)', () => {
     await settle();
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
+
+  it('a paste refused by RATE_LIMIT_PER_MINUTE leaves its thread open: the next paste there after the window is answered', async () => {
+    // Start on a minute boundary at or just before real time (signed requests must not look like they come from the future).
+    let now = Math.floor(Date.now() / 60_000) * 60_000;
+    h = await startHarness({ env: { RATE_LIMIT_PER_MINUTE: '1' }, clock: () => now });
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({ user: 'U0RATE001' })));
+    await h.slack.waitFor('first reply', () => h.slack.callsTo('chat.postMessage')[0]);
+    // A different failure (other release), so the repeat rule cannot be what keeps the second paste quiet.
+    const refused = message({ user: 'U0RATE001', text: SELECTOR_PASTE.replace('web', 'api') });
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(refused));
+    await settle();
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
+
+    now += 60_000;
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({ user: 'U0RATE001', text: SELECTOR_PASTE.replace('web', 'api'), thread_ts: refused.ts })));
+    const reply = await h.slack.waitFor('reply in the refused thread', () => h.slack.callsTo('chat.postMessage')[1]);
+    expect(reply.params.thread_ts).toBe(refused.ts);
+    expect(String(reply.params.text)).not.toContain('Same failure as one triaged a moment ago');
+  });
 });

@@ -62,9 +62,11 @@ export function pastedLog(services: SlackServices) {
 
       const diagnosis = diagnoseText(services, text);
       if (diagnosis.playbook === null || diagnosis.confidence < config.AUTO_REPLY_MIN_CONFIDENCE) return;
+      // Rate limit before the thread claim: a refused paste must not mark a thread nobody answered,
+      // or a later paste there (once the limit resets) would stay silent for the whole thread window.
+      if (!(await underRateLimit(kv, user, config.RATE_LIMIT_PER_MINUTE, services.now()))) return;
       // At most one automatic reply per thread, decided across replicas.
       if (!(await kv.setIfAbsent(keys.autoReply(channel, threadTs), 'claimed', TTL.autoReplyThread))) return;
-      if (!(await underRateLimit(kv, user, config.RATE_LIMIT_PER_MINUTE, services.now()))) return;
 
       const repeatKey = keys.repeat(channel, failureFingerprint(diagnosis));
       if (!(await kv.setIfAbsent(repeatKey, 'pending', TTL.repeatWindow))) {
