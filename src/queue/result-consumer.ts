@@ -104,7 +104,7 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
     });
   };
 
-  /** For reading a cluster's check jobs (failures, the watchdog's lookups). */
+  /** For the watchdog: reading a cluster's check jobs. */
   const checkQueue = (cluster: string): Queue => {
     let queue = lookups.get(cluster);
     if (!queue) {
