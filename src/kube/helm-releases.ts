@@ -44,23 +44,6 @@ export function assertReleaseName(release: string): void {
   }
 }
 
-const STATUSES_ONCE_DEPLOYED = new Set(['deployed', 'superseded']);
-
-/** The last revision before the latest that was deployed successfully at some point. */
-export function pickPreviousDeployed(history: readonly HelmRevision[]): HelmRevision | undefined {
-  const latest = history.at(-1);
-  if (!latest) return undefined;
-  return history.filter((h) => h.revision < latest.revision && STATUSES_ONCE_DEPLOYED.has(h.status)).at(-1);
-}
-
-/** What `helm rollback <release> [revision]` targets: that revision, or the latest minus one. */
-export function pickRollbackTarget(history: readonly HelmRevision[], revision?: number): HelmRevision | undefined {
-  const latest = history.at(-1);
-  if (!latest) return undefined;
-  const wanted = revision && revision > 0 ? revision : latest.revision - 1;
-  return history.find((h) => h.revision === wanted);
-}
-
 function labelDate(v: string | undefined): Date | undefined {
   const n = v ? Number(v) : NaN;
   return Number.isFinite(n) && n > 0 ? new Date(n * 1000) : undefined;
@@ -155,28 +138,10 @@ export class HelmReleases {
     return obj ? this.decode(obj.found, obj.driver, namespace) : null;
   }
 
+  /** The newest revision, decoded; null when the release has none. */
   async latest(release: string, namespace: string, signal?: AbortSignal): Promise<HelmRelease | null> {
-    return this.load(release, namespace, (h) => h.at(-1), signal);
-  }
-
-  /** The last successfully deployed revision before the latest one. */
-  async previousDeployed(release: string, namespace: string, signal?: AbortSignal): Promise<HelmRelease | null> {
-    return this.load(release, namespace, pickPreviousDeployed, signal);
-  }
-
-  /** The revision `helm rollback` would go to (the given one, or latest - 1). */
-  async rollbackTarget(release: string, namespace: string, revision?: number, signal?: AbortSignal): Promise<HelmRelease | null> {
-    return this.load(release, namespace, (h) => pickRollbackTarget(h, revision), signal);
-  }
-
-  private async load(
-    release: string,
-    namespace: string,
-    pick: (history: HelmRevision[]) => HelmRevision | undefined,
-    signal?: AbortSignal,
-  ): Promise<HelmRelease | null> {
-    const chosen = pick(await this.history(release, namespace, signal));
-    return chosen ? this.revision(release, namespace, chosen.revision, signal, chosen.driver) : null;
+    const newest = (await this.history(release, namespace, signal)).at(-1);
+    return newest ? this.revision(release, namespace, newest.revision, signal, newest.driver) : null;
   }
 
   /** A Helm storage Secret/ConfigMap → its decoded, redacted release. */

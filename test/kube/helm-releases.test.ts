@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
 import { KubeForbiddenError, ReleaseDecodeError } from '../../src/kube/errors.js';
 import { findResource } from '../../src/kube/helm-manifest.js';
-import { HelmReleases, pickPreviousDeployed, pickRollbackTarget, type HelmRevision } from '../../src/kube/helm-releases.js';
+import { HelmReleases } from '../../src/kube/helm-releases.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { kubeFor, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
 import { helmReleaseObject, type HelmReleaseSpec } from '../support/scenario.js';
@@ -91,17 +91,39 @@ describe('HelmReleases against the local API server (opens a port)', () => {
     expect(server.requestsByPath.get('/api/v1/namespaces/store/secrets/sh.helm.release.v1.shop.v1')).toBeUndefined();
   });
 
-  it('finds the previous deployed revision and the rollback target', async () => {
+  it('reads a named older revision exactly, and null for one that is missing', async () => {
     server = await startKubeApiServer({ objects: [rev(1, 'superseded'), rev(2, 'superseded'), rev(3, 'failed'), rev(4, 'failed')] });
     const helm = new HelmReleases(kubeFor(server));
-    expect((await helm.previousDeployed('shop', 'store'))?.version).toBe(2);
-    expect((await helm.rollbackTarget('shop', 'store'))?.version).toBe(3);
-    const target = await helm.rollbackTarget('shop', 'store', 1);
-    expect(target?.version).toBe(1);
-    expect(findResource(target!.manifest, 'Service', 'shop-web')?.object.spec).not.toHaveProperty('loadBalancerClass');
-    expect(await helm.rollbackTarget('shop', 'store', 7)).toBeNull();
+    const history = await helm.history('shop', 'store');
+    // The statuses a "last good revision" rule needs come from labels, per revision.
+    expect(history.map((h) => `${h.revision}:${h.status}`)).toEqual(['1:superseded', '2:superseded', '3:failed', '4:failed']);
+    const second = history[1]!;
+    const two = await helm.revision('shop', 'store', second.revision, undefined, second.driver);
+    expect(two).toMatchObject({ version: 2, info: { status: 'superseded' }, config: { image: { tag: '2' } }, storage: { objectName: 'sh.helm.release.v1.shop.v2' } });
+    // v1's own payload, not the latest one: its Service has no load balancer class.
+    const one = await helm.revision('shop', 'store', 1);
+    expect(one?.version).toBe(1);
+    expect(findResource(one!.manifest, 'Service', 'shop-web')?.object.spec).not.toHaveProperty('loadBalancerClass');
+    expect((await helm.revision('shop', 'store', 3))?.info.status).toBe('failed');
+    expect(await helm.revision('shop', 'store', 7)).toBeNull();
     expect(await helm.latest('absent', 'store')).toBeNull();
     expect(await helm.revision('shop', 'store', 99)).toBeNull();
+    // Only the revisions asked for were fetched.
+    expect(server.requestsByPath.get('/api/v1/namespaces/store/secrets/sh.helm.release.v1.shop.v2')).toBe(1);
+    expect(server.requestsByPath.get('/api/v1/namespaces/store/secrets/sh.helm.release.v1.shop.v4')).toBeUndefined();
+  });
+
+  it('keeps failed and pending revisions in history with their status, and lists only what --history-max left', async () => {
+    server = await startKubeApiServer({ objects: [rev(3, 'superseded'), rev(5, 'pending-upgrade'), rev(4, 'failed')] });
+    const helm = new HelmReleases(kubeFor(server));
+    const history = await helm.history('shop', 'store');
+    expect(history.map((h) => `${h.revision}:${h.status}`)).toEqual(['3:superseded', '4:failed', '5:pending-upgrade']);
+    expect(history.map((h) => h.objectName)).toEqual(['sh.helm.release.v1.shop.v3', 'sh.helm.release.v1.shop.v4', 'sh.helm.release.v1.shop.v5']);
+    // Pruned revisions are absent from history and read as null.
+    expect(await helm.revision('shop', 'store', 1)).toBeNull();
+    expect((await helm.revision('shop', 'store', 4))?.info.status).toBe('failed');
+    expect((await helm.latest('shop', 'store'))?.version).toBe(5);
+    expect(await new HelmReleases(kubeFor(server)).history('absent', 'store')).toEqual([]);
   });
 
   it('reads the ConfigMap driver (base64 once), falling back when no Secrets exist', async () => {
@@ -188,23 +210,5 @@ describe('HelmReleases against the local API server (opens a port)', () => {
     const tampered: KubeObject = { ...fake, type: 'Opaque' };
     server = await startKubeApiServer({ objects: [tampered] });
     await expect(new HelmReleases(kubeFor(server)).revision('shop', 'store', 1)).rejects.toBeInstanceOf(ReleaseDecodeError);
-  });
-});
-
-describe('release pickers (pure)', () => {
-  const h = (revision: number, status: string): HelmRevision => ({ release: 'r', namespace: 'n', revision, status, objectName: `o${revision}`, driver: 'secret' });
-
-  it('previous deployed skips failed and pending revisions', () => {
-    expect(pickPreviousDeployed([h(1, 'superseded'), h(2, 'failed'), h(3, 'pending-upgrade')])?.revision).toBe(1);
-    expect(pickPreviousDeployed([h(1, 'deployed')])).toBeUndefined();
-    expect(pickPreviousDeployed([])).toBeUndefined();
-  });
-
-  it('rollback target is latest - 1 unless a revision is given', () => {
-    const history = [h(3, 'superseded'), h(4, 'superseded'), h(5, 'deployed')];
-    expect(pickRollbackTarget(history)?.revision).toBe(4);
-    expect(pickRollbackTarget(history, 3)?.revision).toBe(3);
-    expect(pickRollbackTarget(history, 1)).toBeUndefined();
-    expect(pickRollbackTarget([h(1, 'deployed')])).toBeUndefined();
   });
 });
