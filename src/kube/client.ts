@@ -4,6 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { UsageError } from '../errors.js';
 import { Discovery } from './discovery.js';
 import { KubeApiError, KubeForbiddenError, type KubePermission } from './errors.js';
+import { isRecord } from './json.js';
 import { rbacResource, resourcePath, type ResourceInfo } from './resources.js';
 import { ClientNodeTransport, statusMessage, type GetResult, type KubeTransport } from './transport.js';
 import type { KubeObject, ListOptions, ReadOnlyKube, ServerVersion } from './types.js';
@@ -12,10 +13,6 @@ export const DEFAULT_TIMEOUT_MS = 5_000;
 export const DEFAULT_PAGE_SIZE = 500;
 // Server-side metadata projection (kube-apiserver ≥ 1.15); plain JSON as a fallback.
 const METADATA_ONLY_ACCEPT = 'application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function permission(verb: 'get' | 'list', r: ResourceInfo, namespace?: string): KubePermission {
   return { verb, resource: rbacResource(r), ...(r.namespaced && namespace ? { namespace } : {}) };

@@ -1,6 +1,6 @@
 // API discovery (/api, /apis, /apis/{g}/{v}), cached per client: a triage asks the same few
 // questions many times and the answers do not change within it.
-import { KubeApiError, KubeForbiddenError, KubeNotServedError } from './errors.js';
+import { KubeAbortedError, KubeApiError, KubeForbiddenError, KubeNotServedError } from './errors.js';
 import { builtinResource, groupVersionPath, splitApiVersion, type ResourceInfo } from './resources.js';
 import { statusMessage, type KubeTransport } from './transport.js';
 
@@ -22,6 +22,28 @@ function parseResourceList(body: unknown): DiscoveredResource[] {
   return out;
 }
 
+/**
+ * Waits for a shared request until it settles or this caller's signal aborts, whichever is first.
+ * Aborting rejects only this caller (as the transport would); the shared request runs on.
+ */
+function waitFor<T>(shared: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(new KubeAbortedError(what, { cause: signal.reason }));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new KubeAbortedError(what, { cause: signal.reason }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    shared.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
 export class Discovery {
   /** groupVersion → resources, or null when that groupVersion is not served (404). */
   private readonly cache = new Map<string, Promise<DiscoveredResource[] | null>>();
@@ -30,20 +52,27 @@ export class Discovery {
 
   /** Resources served under one groupVersion; null when the group/version does not exist. */
   resources(apiVersion: string, signal?: AbortSignal): Promise<DiscoveredResource[] | null> {
-    let pending = this.cache.get(apiVersion);
-    if (!pending) {
-      pending = this.fetch(apiVersion, signal);
-      this.cache.set(apiVersion, pending);
+    const what = `discover ${apiVersion}`;
+    // A caller that has already given up starts nothing, as with any other request.
+    if (signal?.aborted) return Promise.reject(new KubeAbortedError(what, { cause: signal.reason }));
+    let shared = this.cache.get(apiVersion);
+    if (!shared) {
+      // Shared by every caller, so no caller's signal may cancel it: when the first caller's check
+      // timed out, the others would fail with it. The transport's own timeout bounds it.
+      const request = this.fetch(apiVersion, what);
+      this.cache.set(apiVersion, request);
       // Failures (timeouts, 403) are not answers: forget them so a later call can retry.
-      pending.catch(() => this.cache.delete(apiVersion));
+      request.catch(() => {
+        if (this.cache.get(apiVersion) === request) this.cache.delete(apiVersion);
+      });
+      shared = request;
     }
-    return pending;
+    return signal ? waitFor(shared, signal, what) : shared;
   }
 
-  private async fetch(apiVersion: string, signal?: AbortSignal): Promise<DiscoveredResource[] | null> {
+  private async fetch(apiVersion: string, what: string): Promise<DiscoveredResource[] | null> {
     const path = groupVersionPath(apiVersion);
-    const what = `discover ${apiVersion}`;
-    const res = await this.transport.get({ path, what, ...(signal ? { signal } : {}) });
+    const res = await this.transport.get({ path, what });
     if (res.status === 404) return null;
     if (res.status === 403) {
       // Discovery is normally open to every authenticated user (system:discovery); say so.

@@ -1,6 +1,7 @@
 // A release's rendered manifest as objects: checks compare what a revision would apply (e.g. a
 // Service's loadBalancerClass or clusterIP) with what is live.
 import { isNode, parseAllDocuments } from 'yaml';
+import { isRecord } from './json.js';
 import { REDACTED } from './redact-values.js';
 
 export interface ManifestResource {
@@ -11,10 +12,6 @@ export interface ManifestResource {
   /** Template path from Helm's `# Source:` comment, when present. */
   source?: string;
   object: Record<string, unknown>;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Every object in a multi-document manifest; documents that are empty or not objects are skipped. */

@@ -141,6 +141,49 @@ describe('KubeClient against the local API server (opens a port)', () => {
     expect(server?.requestsByPath.get('/apis/apps/v1')).toBe(1);
   });
 
+  it('shares one discovery request between concurrent callers; one caller aborting does not fail the other', async () => {
+    const tgb: KubeObject = { apiVersion: 'elbv2.k8s.aws/v1beta1', kind: 'TargetGroupBinding', metadata: { name: 'tgb', namespace: 'shop' } };
+    const kube = await setup({ objects: [crd, tgb], fail: [{ path: '/apis/elbv2.k8s.aws/v1beta1', delayMs: 300, times: 1 }] }, 5_000);
+    const first = new AbortController();
+    const second = new AbortController();
+    const started = Date.now();
+    const firstGet = kube.get('elbv2.k8s.aws/v1beta1', 'TargetGroupBinding', 'tgb', 'shop', first.signal).catch((e: unknown) => e);
+    const secondGet = kube.get('elbv2.k8s.aws/v1beta1', 'TargetGroupBinding', 'tgb', 'shop', second.signal);
+    setTimeout(() => first.abort(new Error('check deadline')), 50);
+    const firstErr = await firstGet;
+    expect(firstErr).toBeInstanceOf(KubeAbortedError);
+    // The first caller stopped waiting when it aborted, not when discovery answered.
+    expect(Date.now() - started).toBeLessThan(250);
+    expect((await secondGet)?.metadata?.name).toBe('tgb');
+    expect(server?.requestsByPath.get('/apis/elbv2.k8s.aws/v1beta1')).toBe(1);
+    // The shared answer was cached: a later caller asks the server nothing more.
+    expect(await kube.serves('elbv2.k8s.aws/v1beta1', 'TargetGroupBinding')).toBe(true);
+    expect(server?.requestsByPath.get('/apis/elbv2.k8s.aws/v1beta1')).toBe(1);
+  });
+
+  it('fills the discovery cache even when its only caller gave up', async () => {
+    const kube = await setup({ objects: [crd], fail: [{ path: '/apis/elbv2.k8s.aws/v1beta1', delayMs: 200, times: 1 }] }, 5_000);
+    const ctl = new AbortController();
+    setTimeout(() => ctl.abort(new Error('deadline')), 30);
+    await expect(kube.serves('elbv2.k8s.aws/v1beta1', 'TargetGroupBinding', ctl.signal)).rejects.toBeInstanceOf(KubeAbortedError);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await kube.serves('elbv2.k8s.aws/v1beta1', 'TargetGroupBinding')).toBe(true);
+    expect(server?.requestsByPath.get('/apis/elbv2.k8s.aws/v1beta1')).toBe(1);
+  });
+
+  it('does not cache a failed discovery: the next caller asks again', async () => {
+    const kube = await setup({ objects: [crd], fail: [{ path: '/apis/elbv2.k8s.aws/v1beta1', status: 500, times: 1 }] });
+    const [a, b] = await Promise.all([
+      kube.serves('elbv2.k8s.aws/v1beta1', 'TargetGroupBinding').catch((e: unknown) => e),
+      kube.serves('elbv2.k8s.aws/v1beta1', 'TargetGroupBinding').catch((e: unknown) => e),
+    ]);
+    expect(a).toBeInstanceOf(KubeApiError);
+    expect(b).toBe(a);
+    expect(server?.requestsByPath.get('/apis/elbv2.k8s.aws/v1beta1')).toBe(1);
+    expect(await kube.serves('elbv2.k8s.aws/v1beta1', 'TargetGroupBinding')).toBe(true);
+    expect(server?.requestsByPath.get('/apis/elbv2.k8s.aws/v1beta1')).toBe(2);
+  });
+
   it('lists CRD-defined kinds through discovery and refuses unknown kinds with a typed error', async () => {
     const tgb: KubeObject = { apiVersion: 'elbv2.k8s.aws/v1beta1', kind: 'TargetGroupBinding', metadata: { name: 'tgb', namespace: 'shop' } };
     const kube = await setup({ objects: [crd, tgb] });
