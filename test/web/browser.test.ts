@@ -99,7 +99,8 @@ describe('web pages in headless Chromium (uses a loopback port and /usr/bin/chro
       const command = await second.locator('pre code').textContent();
       expect(command).toContain('kubectl --context prod-eu -n store get service shop');
       await second.locator('button.copy').click();
-      await expect(second.locator('button.copy').textContent()).resolves.toBe('Copied');
+      // Copying is asynchronous (and "Copied" reverts after 2 s): wait for the mark the page sets once done.
+      await second.locator('button.copy[data-copied="true"]').waitFor({ timeout: 5000 });
       const clip = await readClipboard(w.page);
       expect(clip).toBe(command);
       expect(await horizontalOverflow(w.page)).toBeLessThanOrEqual(0);
