@@ -111,9 +111,12 @@ export async function runAgentCommand(options: AgentCommandOptions, deps: AgentC
     prefix: options.queuePrefix ?? config.QUEUE_PREFIX,
   });
   const shutdown = (deps.waitForShutdown ?? processShutdown)();
-  await Promise.race([agent.ready(), shutdown]);
-  logger.info({ cluster, concurrency, agent: agent.name }, 'agent taking check jobs');
-  deps.onReady?.(agent);
+  // A Redis that is down keeps ready() pending; a signal meanwhile still stops the agent.
+  const first = await Promise.race([agent.ready().then(() => 'ready' as const), shutdown]);
+  if (first === 'ready') {
+    logger.info({ cluster, concurrency, agent: agent.name }, 'agent taking check jobs');
+    deps.onReady?.(agent);
+  }
   const signal = await shutdown;
   logger.info({ signal }, 'agent shutting down');
   await agent.close();
@@ -132,5 +135,7 @@ export function registerAgent(program: Command, _ctx?: CliContext, deps: AgentCo
     .option('--queue-prefix <prefix>', `BullMQ key prefix; "{helm-triage}" for Redis Cluster (default: $QUEUE_PREFIX or ${DEFAULT_PREFIX})`)
     .action(async (options: AgentCommandOptions) => {
       await runAgentCommand(options, deps);
+      // While Redis is down BullMQ keeps reconnect timers armed; a stopped agent process exits regardless.
+      if (!deps.waitForShutdown) setTimeout(() => process.exit(), 1000).unref();
     });
 }

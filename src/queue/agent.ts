@@ -6,7 +6,7 @@ import type { ReadOnlyKube } from '../kube/types.js';
 import type { Logger } from '../log.js';
 import { metrics } from '../metrics.js';
 import type { PlaybookSet } from '../playbooks/load.js';
-import { closeConnection, workerConnection } from './connections.js';
+import { closeConnection, settlesWithin, workerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
 import { ANSWER_EVENT, DEFAULT_PREFIX, answersStreamName, checkQueueName } from './names.js';
 import { errorResult, isExpired, processCheckJob, recordResult, type CheckRunner } from './process-job.js';
@@ -54,6 +54,8 @@ export type AgentReturn = ResultEnvelope | { v: 1; skipped: 'expired' };
 
 /** Answers kept on a cluster's stream (approximate, Redis trims in whole nodes): minutes at full load. */
 const ANSWERS_KEPT = 10_000;
+/** After the last in-flight deadline, how long close() still waits for BullMQ (forever if Redis is down). */
+const CLOSE_GRACE_MS = 2000;
 
 export function startAgent(options: AgentOptions): Agent {
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -63,6 +65,8 @@ export function startAgent(options: AgentOptions): Agent {
   const log = logger.child({ agent: name, cluster: options.cluster });
 
   const workerRedis: Redis = workerConnection(options.redisUrl, log);
+  /** Deadlines of the jobs running now: close() waits for them, and not much longer. */
+  const inFlight = new Map<string, number>();
   const answers = new QueueEventsProducer(answersStreamName(options.cluster), { connection: workerRedis, prefix });
   answers.on('error', (err: Error) => log.debug({ err: err.message }, 'answers stream error'));
 
@@ -91,6 +95,7 @@ export function startAgent(options: AgentOptions): Agent {
       return { v: 1, skipped: 'expired' };
     }
     const started = now();
+    inFlight.set(jobId, job.deadline);
     try {
       const { kube, playbooks, runChecks, perCheckTimeoutMs } = options;
       const result = await processCheckJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, agent: name, now }, signal);
@@ -111,6 +116,8 @@ export function startAgent(options: AgentOptions): Agent {
       recordResult(job, failure);
       await announce(job, failure);
       throw new UnrecoverableError(describeFailure(err));
+    } finally {
+      inFlight.delete(jobId);
     }
   };
 
@@ -138,10 +145,18 @@ export function startAgent(options: AgentOptions): Agent {
     },
     close: () => {
       closing ??= (async () => {
-        log.info('agent stopping: finishing in-flight checks');
-        await worker.close();
-        await answers.close();
-        await closeConnection(workerRedis);
+        log.info({ inFlight: inFlight.size }, 'agent stopping: finishing in-flight checks');
+        // In-flight checks end by their deadlines; past that only a Redis that is down holds BullMQ up.
+        const lastDeadline = Math.max(now(), ...inFlight.values());
+        const graceful = (async () => {
+          await worker.close();
+          await answers.close();
+          await closeConnection(workerRedis);
+        })();
+        if (!(await settlesWithin(graceful, lastDeadline - now() + CLOSE_GRACE_MS))) {
+          log.warn('Redis did not answer while stopping; dropped the connection (unfinished jobs are taken over by another agent)');
+          workerRedis.disconnect();
+        }
         log.info('agent stopped');
       })();
       return closing;

@@ -1,5 +1,7 @@
 // `helm-triage agent` end to end: real Redis, the local Kubernetes API server through a kubeconfig
 // file, the real checks; shutdown is driven by the test instead of SIGTERM.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -67,6 +69,28 @@ describe('helm-triage agent command (real Redis, local Kubernetes API server on 
       await cleanupPrefix(redis.url, prefix);
     }
   });
+
+  it('a real agent process stops within seconds of SIGTERM while Redis is unreachable', async () => {
+    const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+    const port = await freePort(); // nothing listens there
+    const child = spawn(process.execPath, ['--import', 'tsx', main, 'agent', '--cluster', 'lab', '--kubeconfig', writeKubeconfig(kube)], {
+      env: { ...process.env, REDIS_URL: `redis://127.0.0.1:${port}`, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Started (modules loaded, connecting in vain) before the signal.
+    for (let i = 0; i < 100 && !out.includes('redis connection error'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(out).toContain('redis connection error');
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 8000))]);
+    if (code === 'still running') child.kill('SIGKILL');
+    expect(code).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(6000);
+    expect(out).toContain('dropped the connection');
+  }, 20_000);
 
   it('refuses to start without REDIS_URL, saying what to set', async () => {
     const program = new Command().exitOverride();
