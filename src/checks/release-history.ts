@@ -1,7 +1,7 @@
 // The release's revisions and their statuses; the description of the latest failed revision is the
 // error Helm itself recorded, whatever noise the command printed around it.
 import { defineCheck, type Judgement } from './define.js';
-import { isPending, readRelease, releaseFromFacts, releaseHistory, type RevisionMeta } from './releases.js';
+import { FAILED_REVISION_LOOKBACK, latestFailedRevision, readRelease, releaseFromFacts, releaseHistory, type RevisionMeta } from './releases.js';
 
 export const HISTORY_SHOWN = 10;
 
@@ -9,7 +9,7 @@ export interface Gathered {
   release: string;
   namespace: string;
   history: RevisionMeta[];
-  /** The latest failed or pending revision, decoded for its description. */
+  /** The latest failed or pending revision within FAILED_REVISION_LOOKBACK, decoded for its description. */
   failed: { version: number; status: string; description: string } | null;
 }
 
@@ -20,7 +20,7 @@ export const releaseHistoryCheck = defineCheck<Gathered>({
   async gather({ kube, facts, signal }) {
     const { release, namespace } = releaseFromFacts(facts);
     const history = await releaseHistory(kube, release, namespace, signal);
-    const bad = [...history].reverse().find((r) => r.status === 'failed' || isPending(r.status));
+    const bad = latestFailedRevision(history);
     const record = bad ? await readRelease(kube, bad, namespace, signal) : null;
     return {
       release,
@@ -41,7 +41,9 @@ export const releaseHistoryCheck = defineCheck<Gathered>({
       deployedRevision: deployed.length > 0 ? String(deployed.at(-1)) : 'none',
     };
     if (!failed) {
-      return { status: 'refuted', summary: `release ${release}: no failed or pending revision recorded (latest ${learned['latestRevision']} is ${learned['latestStatus']})`, evidence, learned };
+      // Older failures are outside the lookback (see latestFailedRevision): say so rather than claim none exist.
+      const where = history.length > FAILED_REVISION_LOOKBACK ? `in the latest ${FAILED_REVISION_LOOKBACK}` : 'recorded';
+      return { status: 'refuted', summary: `release ${release}: no failed or pending revision ${where} (latest ${learned['latestRevision']} is ${learned['latestStatus']})`, evidence, learned };
     }
     learned['failedRevision'] = String(failed.version);
     learned['failedStatus'] = failed.status;

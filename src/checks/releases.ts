@@ -37,6 +37,23 @@ export function releaseFromFacts(facts: Facts): { release: string; namespace: st
 const PENDING = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
 export const isPending = (status: string): boolean => PENDING.has(status);
 
+/** Failed, or left pending by a Helm command that died or still runs: both are what a triage is about. */
+export const isFailedOrPending = (status: string): boolean => status === 'failed' || isPending(status);
+
+/**
+ * How many of the newest revisions may hold the failure being triaged: the failed one, plus what an
+ * --atomic/--rollback-on-failure rollback or a retry added after it. An older failure with successful
+ * revisions after it is history, not the incident at hand; reporting it as "the real error" would
+ * mislead whenever the failing command created no revision at all (e.g. a template or validation error).
+ */
+export const FAILED_REVISION_LOOKBACK = 3;
+
+/** The newest failed or pending revision among the last `lookback` ones (history is oldest first). */
+export function latestFailedRevision(history: readonly RevisionMeta[], lookback = FAILED_REVISION_LOOKBACK): RevisionMeta | undefined {
+  if (lookback <= 0) return undefined;
+  return history.slice(-lookback).reverse().find((r) => isFailedOrPending(r.status));
+}
+
 function toMeta(h: HelmRevision): RevisionMeta {
   const seconds = (d: Date | undefined): number | undefined => (d ? Math.floor(d.getTime() / 1000) : undefined);
   const createdAt = seconds(h.createdAt);

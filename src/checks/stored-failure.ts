@@ -1,7 +1,7 @@
 // When the pasted text carries no diagnosable error but names a release, the error Helm recorded in
 // the release itself (info.description of the latest failed/pending revision) usually does.
 import type { ReadOnlyKube } from '../kube/types.js';
-import { isPending, readRelease, releaseHistory } from './releases.js';
+import { latestFailedRevision, readRelease, releaseHistory } from './releases.js';
 
 export interface StoredFailure {
   release: string;
@@ -14,13 +14,9 @@ export interface StoredFailure {
   note: string;
 }
 
-/** How far back to look for a failure: older ones are history, not the incident at hand. */
-export const STORED_FAILURE_LOOKBACK = 3;
-
 export async function readStoredFailure(kube: ReadOnlyKube, release: string, namespace: string, signal: AbortSignal): Promise<StoredFailure | null> {
   const history = await releaseHistory(kube, release, namespace, signal);
-  const recent = history.slice(-STORED_FAILURE_LOOKBACK).reverse();
-  const failed = recent.find((r) => r.status === 'failed' || isPending(r.status));
+  const failed = latestFailedRevision(history);
   if (!failed) return null;
   const record = await readRelease(kube, failed, namespace, signal);
   const text = record?.description.trim() ?? '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentRevision, isPending, rollbackTarget, type RevisionMeta } from '../../src/checks/releases.js';
+import { currentRevision, FAILED_REVISION_LOOKBACK, isFailedOrPending, isPending, latestFailedRevision, rollbackTarget, type RevisionMeta } from '../../src/checks/releases.js';
 import { compareVersions, imageRepository, imageTag, parseVersion } from '../../src/checks/version.js';
 
 const h = (...statuses: string[]): RevisionMeta[] =>
@@ -20,6 +20,36 @@ describe('revision picking', () => {
 
   it('knows the pending statuses', () => {
     expect(['pending-install', 'pending-upgrade', 'pending-rollback', 'deployed', 'failed'].map(isPending)).toEqual([true, true, true, false, false]);
+  });
+});
+
+describe('latestFailedRevision', () => {
+  it.each<[string, RevisionMeta[], number | undefined]>([
+    ['latest failed', h('superseded', 'deployed', 'failed'), 3],
+    ['failed upgrade, then an --atomic rollback', h('superseded', 'failed', 'deployed'), 2],
+    ['latest pending', h('deployed', 'pending-upgrade'), 2],
+    ['the newest of two failures', h('failed', 'deployed', 'failed', 'failed'), 4],
+    ['failure as far back as the lookback', h('deployed', 'failed', 'superseded', 'deployed'), 2],
+    ['failure just beyond the lookback is history', h('failed', 'superseded', 'superseded', 'deployed'), undefined],
+    ['first install failed', h('failed'), 1],
+    ['nothing failed', h('superseded', 'deployed'), undefined],
+    ['uninstall is not a failure', h('deployed', 'uninstalling', 'uninstalled'), undefined],
+    ['empty', [], undefined],
+  ])('%s', (_n, history, version) => {
+    expect(latestFailedRevision(history)?.version).toBe(version);
+  });
+
+  it('looks back three revisions unless told otherwise', () => {
+    expect(FAILED_REVISION_LOOKBACK).toBe(3);
+    const old = h('failed', 'deployed', 'superseded', 'superseded', 'deployed');
+    expect(latestFailedRevision(old, 5)?.version).toBe(1);
+    expect(latestFailedRevision(old, 4)).toBeUndefined();
+    expect(latestFailedRevision(h('failed'), 0)).toBeUndefined();
+  });
+
+  it('counts failed and pending statuses only', () => {
+    expect(['failed', 'pending-install', 'pending-upgrade', 'pending-rollback', 'deployed', 'superseded', 'uninstalled', 'uninstalling', 'unknown'].map(isFailedOrPending))
+      .toEqual([true, true, true, true, false, false, false, false, false]);
   });
 });
 
