@@ -6,7 +6,7 @@ import type { SlackMessage } from '../render/slack.js';
 import type { KeyValueStore } from '../store/kv.js';
 import { keys, TTL } from './keys.js';
 import { postToResponseUrl, type FetchLike } from './response-url.js';
-import { isNotInChannel } from './slack-errors.js';
+import { isNotInChannel, NothingPostedError, refusedBySlack } from './slack-errors.js';
 
 export type MessageRef =
   | { via: 'chat'; channel: string; ts: string }
@@ -31,6 +31,14 @@ export interface PostResult {
   fellBack: boolean;
 }
 
+/**
+ * A refused chat.postMessage posted nothing. Only that call carries Slack's error codes here: a store failure
+ * after a successful post (remembering the bot message) stays a plain error, since the message is out.
+ */
+function nothingPostedIfRefused(err: unknown): unknown {
+  return refusedBySlack(err) ? new NothingPostedError(err) : err;
+}
+
 export class SlackPublisher {
   constructor(
     private readonly client: webApi.WebClient,
@@ -52,15 +60,19 @@ export class SlackPublisher {
     try {
       return { ref: await this.postMessage(channel, message, threadTs), fellBack: false };
     } catch (err) {
-      if (!isNotInChannel(err)) throw err;
+      if (!isNotInChannel(err)) throw nothingPostedIfRefused(err);
       if (options.responseUrl) {
         await postToResponseUrl(options.responseUrl, { ...message, response_type: 'in_channel' }, this.fetchFn);
         return { ref: { via: 'response_url', channel, responseUrl: options.responseUrl }, fellBack: true };
       }
       if (options.userId && placement.kind !== 'dm') {
-        return { ref: await this.postMessage(options.userId, message, undefined), fellBack: true };
+        try {
+          return { ref: await this.postMessage(options.userId, message, undefined), fellBack: true };
+        } catch (dmErr) {
+          throw nothingPostedIfRefused(dmErr);
+        }
       }
-      throw err;
+      throw nothingPostedIfRefused(err);
     }
   }
 

@@ -8,7 +8,7 @@ import type { Diagnosis, Facts } from '../triage/types.js';
 import { clusterFor } from './channel-clusters.js';
 import type { MessageRef, Placement } from './publisher.js';
 import type { SlackServices } from './services.js';
-import { describeError } from './slack-errors.js';
+import { beforePosting, describeError } from './slack-errors.js';
 
 export interface TriageRequest {
   source: 'command' | 'modal' | 'paste';
@@ -45,9 +45,10 @@ export async function runTriage(services: SlackServices, req: TriageRequest): Pr
   const diagnosis = req.diagnosis ?? diagnoseText(services, req.text, req.overrides);
   const cluster = clusterFor(req.channel, services.channelClusters, config.CLUSTER_NAME, req.clusterOverride);
   const wantsChecks = diagnosis.playbook !== null && diagnosis.checks.length > 0;
-  const access = wantsChecks ? await services.access.decide(req.channel, req.userId) : { allowed: true as const };
+  // Failures up to the post are NothingPostedError (the caller may answer again); the publisher says which of its own are.
+  const access = wantsChecks ? await beforePosting(services.access.decide(req.channel, req.userId)) : { allowed: true as const };
 
-  const record = await services.triageStore.create({ source: 'slack', diagnosis, cluster, slack: { channel: req.channel } });
+  const record = await beforePosting(services.triageStore.create({ source: 'slack', diagnosis, cluster, slack: { channel: req.channel } }));
   let checks: ChecksState = !wantsChecks
     ? { state: 'none' }
     : access.allowed ? { state: 'pending', cluster } : { state: 'not-allowed', reason: access.reason };

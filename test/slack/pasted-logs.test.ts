@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { KeyValueStore } from '../../src/store/kv.js';
+import { MemoryKeyValueStore } from '../../src/store/memory-kv.js';
 import { eventEnvelope, sendEvent, uniqueEventId } from '../support/slack-requests.js';
 import { payloadText, RecordingDispatcher, SELECTOR_PASTE, SIGNING_SECRET, startHarness, type Harness, useHarness } from './harness.js';
 
@@ -14,6 +16,31 @@ function message(fields: Record<string, unknown>): Record<string, unknown> {
 
 /** Gives the app time to (not) answer; quietness can only be observed by waiting. */
 const settle = () => new Promise((r) => setTimeout(r, 250));
+
+/** A working store whose `nth` write to a key starting with `prefix` fails once, like a Redis blip at that step. */
+class FailingWriteStore implements KeyValueStore {
+  private readonly inner = new MemoryKeyValueStore();
+  private seen = 0;
+  failed = false;
+  constructor(private readonly prefix: string, private readonly nth = 1) {}
+  get(key: string) { return this.inner.get(key); }
+  async set(key: string, value: string, ttlMs: number) {
+    if (key.startsWith(this.prefix) && ++this.seen === this.nth) {
+      this.failed = true;
+      throw new Error(`injected write failure for ${this.prefix}`);
+    }
+    return this.inner.set(key, value, ttlMs);
+  }
+  setIfAbsent(key: string, value: string, ttlMs: number) { return this.inner.setIfAbsent(key, value, ttlMs); }
+  incr(key: string, ttlMs: number) { return this.inner.incr(key, ttlMs); }
+  del(key: string) { return this.inner.del(key); }
+  ping() { return this.inner.ping(); }
+  close() { return this.inner.close(); }
+}
+
+function succeeded(h: Harness) {
+  return h.slack.callsTo('chat.postMessage').filter((c) => c.response?.ok === true);
+}
 
 describe('pasted logs in channels (uses ports: local Slack API + app)', () => {
   const ctx = useHarness();
@@ -141,5 +168,61 @@ describe('pasted logs: configuration (uses ports)', () => {
     const reply = await h.slack.waitFor('reply in the refused thread', () => h.slack.callsTo('chat.postMessage')[1]);
     expect(reply.params.thread_ts).toBe(refused.ts);
     expect(String(reply.params.text)).not.toContain('Same failure as one triaged a moment ago');
+  });
+});
+
+describe('pasted logs: a failed reply (uses ports)', () => {
+  let h: Harness;
+  afterEach(async () => h?.close());
+
+  it('a reply Slack refused leaves the thread open: the next paste in that thread is answered, once', async () => {
+    h = await startHarness({ dispatcher: new RecordingDispatcher() });
+    // Refuses the threaded reply and the DM fallback alike: nothing reaches Slack for this paste.
+    h.slack.failNext('chat.postMessage', 'not_in_channel', 2);
+    const first = message({});
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(first));
+    await h.slack.waitFor('both refused posts', () => h.slack.callsTo('chat.postMessage')[1]);
+    await h.slack.waitFor('the failure logged', () => h.logs.some((l) => l.includes('slack handler failed')));
+    expect(succeeded(h)).toHaveLength(0);
+
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({ thread_ts: first.ts })));
+    const reply = await h.slack.waitFor('reply to the second paste', () => succeeded(h)[0]);
+    expect(reply.params.thread_ts).toBe(first.ts);
+    expect(String(reply.params.text)).not.toContain('Same failure as one triaged a moment ago');
+    await settle();
+    expect(succeeded(h)).toHaveLength(1);
+  });
+
+  it('a failure before anything was posted (storing the triage) leaves the thread open too', async () => {
+    const kv = new FailingWriteStore('triage:', 1);
+    h = await startHarness({ kv, dispatcher: new RecordingDispatcher() });
+    const first = message({});
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(first));
+    await h.slack.waitFor('the failure logged', () => h.logs.some((l) => l.includes('slack handler failed')));
+    expect(kv.failed).toBe(true);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({ thread_ts: first.ts })));
+    const reply = await h.slack.waitFor('reply to the second paste', () => succeeded(h)[0]);
+    expect(reply.params.thread_ts).toBe(first.ts);
+    await settle();
+    expect(succeeded(h)).toHaveLength(1);
+  });
+
+  // The one later step that leaves only the thread claim guarding the thread: the post went out, then remembering
+  // the bot message failed. (chat.update after posting cannot fail the flow, runTriage catches it; later failures,
+  // e.g. updating the stored triage, happen once the bot-message mark is written, which keeps the thread quiet too.)
+  it('a reply that was posted before a later step failed (remembering the bot message) is not repeated in that thread', async () => {
+    const kv = new FailingWriteStore('slack:botmsg:');
+    h = await startHarness({ kv, dispatcher: new RecordingDispatcher() });
+    const first = message({});
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(first));
+    await h.slack.waitFor('the failure logged', () => h.logs.some((l) => l.includes('slack handler failed')));
+    expect(kv.failed).toBe(true);
+    expect(succeeded(h).map((c) => c.params.thread_ts)).toEqual([first.ts]);
+
+    await sendEvent(h.url, SIGNING_SECRET, eventEnvelope(message({ thread_ts: first.ts })));
+    await settle();
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
   });
 });

@@ -11,8 +11,9 @@ import { guarded } from '../../guard.js';
 import { keys, TTL } from '../../keys.js';
 import { underRateLimit } from '../../rate-limit.js';
 import type { SlackServices } from '../../services.js';
-import { describeError } from '../../slack-errors.js';
+import { describeError, NothingPostedError } from '../../slack-errors.js';
 import { diagnoseText, runTriage } from '../../triage-flow.js';
+import type { Diagnosis } from '../../../triage/types.js';
 
 const repeatRecordSchema = z.object({ triageId: z.string(), channel: z.string(), ts: z.string().optional() });
 type RepeatRecord = z.infer<typeof repeatRecordSchema>;
@@ -66,26 +67,38 @@ export function pastedLog(services: SlackServices) {
       // or a later paste there (once the limit resets) would stay silent for the whole thread window.
       if (!(await underRateLimit(kv, user, config.RATE_LIMIT_PER_MINUTE, services.now()))) return;
       // At most one automatic reply per thread, decided across replicas.
-      if (!(await kv.setIfAbsent(keys.autoReply(channel, threadTs), 'claimed', TTL.autoReplyThread))) return;
-
-      const repeatKey = keys.repeat(channel, failureFingerprint(diagnosis));
-      if (!(await kv.setIfAbsent(repeatKey, 'pending', TTL.repeatWindow))) {
-        await linkToEarlier(services, repeatKey, channel, threadTs, diagnosis.title);
-        return;
-      }
+      const threadKey = keys.autoReply(channel, threadTs);
+      if (!(await kv.setIfAbsent(threadKey, 'claimed', TTL.autoReplyThread))) return;
       try {
-        const outcome = await runTriage(services, {
-          source: 'paste', text, channel, userId: user, diagnosis,
-          placement: { kind: 'channel', channel, threadTs },
-        });
-        const record: RepeatRecord = { triageId: outcome.triageId, channel: outcome.ref.channel, ...(outcome.ref.via === 'chat' ? { ts: outcome.ref.ts } : {}) };
-        await kv.set(repeatKey, JSON.stringify(record), TTL.repeatWindow);
+        await answer(services, { text, channel, threadTs, user, diagnosis });
       } catch (err) {
-        await kv.del(repeatKey);
+        // Reopen the thread only when Slack certainly got nothing: if a reply may be out, another would repeat it.
+        if (err instanceof NothingPostedError) await kv.del(threadKey);
         throw err;
       }
     });
   };
+}
+
+async function answer(services: SlackServices, paste: { text: string; channel: string; threadTs: string; user: string; diagnosis: Diagnosis }): Promise<void> {
+  const { kv } = services;
+  const { channel, threadTs, diagnosis } = paste;
+  const repeatKey = keys.repeat(channel, failureFingerprint(diagnosis));
+  if (!(await kv.setIfAbsent(repeatKey, 'pending', TTL.repeatWindow))) {
+    await linkToEarlier(services, repeatKey, channel, threadTs, diagnosis.title);
+    return;
+  }
+  try {
+    const outcome = await runTriage(services, {
+      source: 'paste', text: paste.text, channel, userId: paste.user, diagnosis,
+      placement: { kind: 'channel', channel, threadTs },
+    });
+    const record: RepeatRecord = { triageId: outcome.triageId, channel: outcome.ref.channel, ...(outcome.ref.via === 'chat' ? { ts: outcome.ref.ts } : {}) };
+    await kv.set(repeatKey, JSON.stringify(record), TTL.repeatWindow);
+  } catch (err) {
+    await kv.del(repeatKey);
+    throw err;
+  }
 }
 
 async function linkToEarlier(services: SlackServices, repeatKey: string, channel: string, threadTs: string, title: string | null): Promise<void> {
