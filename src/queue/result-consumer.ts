@@ -8,7 +8,7 @@ import { describeFailure } from './failure.js';
 import { parseDeadlineMember } from './job-id.js';
 import { ANSWER_EVENT, DEADLINES_QUEUE, DEFAULT_PREFIX, answersStreamName, checkQueueName, deadlineBucketKey } from './names.js';
 import { errorResult, noAgentResult } from './process-job.js';
-import { ReportOnce, resultGuardKey } from './report-once.js';
+import { REPORT_PENDING, ReportOnce, resultGuardKey } from './report-once.js';
 import { checkJobSchema, deadlineBucketSchema, reportedJob, resultEnvelopeSchema, type CheckResult, type ReportedJob, type ResultReporter } from './types.js';
 
 // Runs in every bot replica (and in `diagnose --via-queue`). Two ways an answer reaches the reporter,
@@ -81,6 +81,8 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
   const followed = new Map<string, { events: QueueEvents; connection: Redis }>();
   const lookups = new Map<string, Queue>();
   const retries = new Set<NodeJS.Timeout>();
+  /** Reports under way from the answers streams: close() lets them finish. */
+  const reporting = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;
 
   const deliver = async (job: ReportedJob, result: CheckResult): Promise<Handled> => {
@@ -90,7 +92,7 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
 
   /** Reports an event's answer; a failing reporter is retried a few times, then left to the watchdog. */
   const deliverSoon = (job: ReportedJob, result: CheckResult, attempt = 0): void => {
-    deliver(job, result).catch((err: unknown) => {
+    const delivery = deliver(job, result).catch((err: unknown) => {
       const delay = REPORT_RETRY_DELAYS_MS[attempt];
       logger.warn({ jobId: result.jobId, attempt: attempt + 1, err: describeFailure(err) }, delay === undefined
         ? 'reporting a result failed; the deadline watchdog tries once more'
@@ -102,6 +104,8 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
       }, delay);
       retries.add(timer);
     });
+    reporting.add(delivery);
+    void delivery.finally(() => reporting.delete(delivery));
   };
 
   /** For the watchdog: reading a cluster's check jobs. */
@@ -142,15 +146,22 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
   };
 
   /** One request at its deadline: report what its check job holds now, unless something was reported. */
-  const settle = async (member: string): Promise<Handled> => {
+  const settle = async (member: string, firstLook: boolean): Promise<Handled> => {
     const where = parseDeadlineMember(member);
     if (!where) return 'never-queued';
     const { cluster, jobId } = where;
     // Reported already (the usual case): one read, no lookup.
-    if ((await options.kv.get(resultGuardKey(jobId))) !== null) return 'duplicate';
+    const claim = await options.kv.get(resultGuardKey(jobId));
+    // Being reported right now: BullMQ retries this second's watchdog, and by then it is settled
+    // either way (reported, released by a failed report, or expired with a dead replica).
+    if (claim === REPORT_PENDING) throw new Error(`the answer to ${jobId} is being reported; looking again later`);
+    if (claim !== null) return 'duplicate';
     const checkJob = await Job.fromId(checkQueue(cluster), jobId);
-    // The check job never landed: the requester was told "unavailable" at submit time.
-    if (!checkJob) return 'never-queued';
+    if (!checkJob) {
+      // Never landed (the requester heard "unavailable" at submit) or already trimmed away.
+      logger.info({ jobId }, 'no check job at its deadline; nothing to report');
+      return 'never-queued';
+    }
     const parsed = checkJobSchema.safeParse(checkJob.data);
     if (!parsed.success) {
       logger.warn({ jobId }, 'a check job past its deadline has an unreadable payload (bot versions differ?); nobody can be told');
@@ -161,8 +172,22 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
       const answer = resultEnvelopeSchema.safeParse(checkJob.returnvalue);
       if (answer.success) return deliver(answer.data.job, answer.data.result);
       if (checkJob.failedReason) return deliver(job, errorResult(jobId, job, undefined, checkJob.failedReason, now()));
+      return deliver(job, noAgentResult(jobId, job, now()));
     }
-    return deliver(job, noAgentResult(jobId, job, now()));
+    const state = await checkJob.getState();
+    if (state === 'active') {
+      // An answer finished at the deadline may be a moment from landing: look once more before saying so.
+      if (firstLook) throw new Error(`the checks of ${jobId} are still running at the deadline; looking again`);
+      // An agent took it and neither answered nor let go: stuck, or killed with its lock still held.
+      return deliver(job, { ...noAgentResult(jobId, job, now(), `an agent started the checks for cluster ${job.cluster} but did not answer by the deadline (it may have stopped)`), outcome: 'timeout' });
+    }
+    if (checkJob.failedReason) {
+      return deliver(job, errorResult(jobId, job, undefined, `${checkJob.failedReason} (still failing at the deadline)`, now()));
+    }
+    const handled = await deliver(job, noAgentResult(jobId, job, now()));
+    // Nobody took it, and past its deadline nobody should: don't leave it waiting for an agent forever.
+    await checkJob.remove().catch(() => undefined);
+    return handled;
   };
 
   /** A deadline second's watchdog: settles every request of that second; BullMQ retries it if Redis fails midway. */
@@ -173,7 +198,8 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
     const members = await lookupRedis.smembers(deadlineBucketKey(prefix, parsed.data.bucket));
     const counts: Record<Handled, number> = { reported: 0, duplicate: 0, 'never-queued': 0, 'not-ours': 0 };
     const failures: unknown[] = [];
-    for (const settled of await Promise.allSettled(members.map(settle))) {
+    const firstLook = bullJob.attemptsMade === 0;
+    for (const settled of await Promise.allSettled(members.map((m) => settle(m, firstLook)))) {
       if (settled.status === 'fulfilled') counts[settled.value]++;
       else failures.push(settled.reason);
     }
@@ -205,6 +231,8 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
     close: () => {
       closing ??= (async () => {
         for (const t of retries) clearTimeout(t);
+        // Reports under way finish first (bounded), so a stopping replica leaves no claim pending.
+        await settlesWithin(Promise.allSettled([...reporting]), CLOSE_GRACE_MS * 5);
         const connections = [lookupRedis, ...(watchdogRedis ? [watchdogRedis] : []), ...[...followed.values()].map((f) => f.connection)];
         const graceful = (async () => {
           await worker?.close();

@@ -261,7 +261,44 @@ describe('queue faults (real Redis, real processes)', () => {
     const reports = await stack.reporter.waitFor(5, 5000);
     expect(reports.map((r) => r.result.outcome)).toEqual(Array(5).fill('no-agent'));
     expect(new Set(reports.map((r) => r.result.jobId)).size).toBe(5);
+    // Past their deadline nobody should run them: the watchdog took them off the queue.
+    const ghost = new Queue(checkQueueName('ghost'), { connection: { url: redis.url }, prefix: stack.prefix });
+    stack.defer(() => ghost.close());
+    await sleep(200);
+    expect((await ghost.getJobCounts('wait')).wait).toBe(0);
   });
+
+  it('a replica that died mid-report leaves a pending claim: once it expires the watchdog reports the answer', async () => {
+    stack = new Stack(redis.url);
+    await stack.consumer(undefined, { deaf: true });
+    const dispatcher = stack.dispatcher();
+    await stack.agent('answered', okRunner);
+    const job = makeJob({}, 1500);
+    const { jobId } = await dispatcher.submit(job);
+    // What a replica killed between claiming and reporting leaves behind (its claim expires soon here).
+    const kvRedis = new Redis(redis.url);
+    stack.defer(async () => { kvRedis.disconnect(); });
+    await new RedisKeyValueStore(kvRedis, `${stack.prefix}:kv:`).set(`result:${jobId}`, 'pending', 2500);
+    await sleep(1800);
+    expect(stack.reporter.reports).toHaveLength(0); // deadline passed, claim still pending: not reported yet
+    const [report] = await stack.reporter.waitFor(1, 8000);
+    expect(report?.result).toMatchObject({ jobId, outcome: 'ok', agent: 'answered' });
+    expect(await kvRedis.get(`${stack.prefix}:kv:result:${jobId}`)).toBe('ok');
+  }, 15_000);
+
+  it('a job an agent holds without answering past the deadline is reported as timed out, not "no agent"', async () => {
+    stack = new Stack(redis.url);
+    await stack.consumer();
+    const dispatcher = stack.dispatcher();
+    // Not our agent (ours always answers by the deadline): a worker frozen on the job.
+    const frozen = new Worker(checkQueueName('prod'), () => sleep(6000), { connection: { url: redis.url }, prefix: stack.prefix });
+    stack.defer(() => frozen.close(true));
+    const job = makeJob({}, 1500);
+    await dispatcher.submit(job);
+    const [report] = await stack.reporter.waitFor(1, 6000);
+    expect(report?.result.outcome).toBe('timeout');
+    expect(report?.result.message).toContain('did not answer by the deadline');
+  }, 15_000);
 
   it('a result consumer closes within seconds when Redis is unreachable', async () => {
     stack = new Stack(redis.url);

@@ -36,4 +36,13 @@ describe('ReportOnce', () => {
     expect(await once.deliver(job, okResult('chk-3'))).toBe('reported');
     expect(reporter.reports).toHaveLength(1);
   });
+
+  it('holds a short-lived pending claim while reporting, and the outcome once reported', async () => {
+    const kv = new MemoryKeyValueStore();
+    const seen: Array<string | null> = [];
+    const once = new ReportOnce(kv, { report: async () => { seen.push(await kv.get('result:chk-4')); } });
+    await once.deliver(makeJob(), okResult('chk-4'));
+    expect(seen).toEqual(['pending']);
+    expect(await kv.get('result:chk-4')).toBe('ok');
+  });
 });
