@@ -6,6 +6,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { constants as zlibConstants, gzip } from 'node:zlib';
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify as toYaml } from 'yaml';
 import { KubeClient } from '../../src/kube/client.js';
@@ -19,6 +21,7 @@ export interface RecordedRequest {
   path: string;
   query: string;
   accept: string;
+  acceptEncoding: string;
 }
 
 export interface KubeApiServer {
@@ -32,6 +35,8 @@ export interface KubeApiServer {
   readonly requests: readonly RecordedRequest[];
   /** TCP connections accepted (keep-alive reuse shows as fewer connections than requests). */
   readonly connectionCount: number;
+  /** Responses sent gzip-compressed (like kube-apiserver: client accepts gzip and body > 128 KiB). */
+  readonly gzipResponses: number;
   /** Non-GET requests: must stay empty. */
   readonly writeAttempts: readonly RecordedRequest[];
   /** Adds or replaces an object (tests changing the cluster between calls). */
@@ -152,12 +157,25 @@ function decodeContinue(s: string): ContinueToken | undefined {
   return undefined;
 }
 
+// kube-apiserver (APIResponseCompression, on by default) gzips at level 1 (speed) above 128 KiB.
+const GZIP_THRESHOLD_BYTES = 128 * 1024;
+const gzipAsync = promisify(gzip);
+
+/** Whether an Accept-Encoding header lists gzip (and does not refuse it with q=0). */
+function acceptsGzip(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((part) => {
+    const [coding, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    return coding === 'gzip' && !params.some((p) => /^q=0(\.0*)?$/.test(p));
+  });
+}
+
 class LocalKubeApi implements KubeApiServer {
   url = '';
   port = 0;
   readonly token: string;
   requestCount = 0;
   connectionCount = 0;
+  gzipResponses = 0;
   readonly requestsByPath = new Map<string, number>();
   readonly requests: RecordedRequest[] = [];
   readonly writeAttempts: RecordedRequest[] = [];
@@ -253,6 +271,7 @@ class LocalKubeApi implements KubeApiServer {
   resetCounts(): void {
     this.requestCount = 0;
     this.connectionCount = 0;
+    this.gzipResponses = 0;
     this.requestsByPath.clear();
     this.requests.length = 0;
   }
@@ -269,8 +288,20 @@ class LocalKubeApi implements KubeApiServer {
   // ---- HTTP ----
 
   private send(res: ServerResponse, code: number, body: string): void {
-    res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
+    const length = Buffer.byteLength(body);
+    if (length <= GZIP_THRESHOLD_BYTES || !acceptsGzip(res.req.headers['accept-encoding'])) {
+      res.writeHead(code, { 'content-type': 'application/json', 'content-length': length });
+      res.end(body);
+      return;
+    }
+    this.gzipResponses++;
+    gzipAsync(body, { level: zlibConstants.Z_BEST_SPEED }).then(
+      (zipped) => {
+        res.writeHead(code, { 'content-type': 'application/json', 'content-encoding': 'gzip', vary: 'Accept-Encoding', 'content-length': zipped.length });
+        res.end(zipped);
+      },
+      (err: unknown) => res.destroy(err instanceof Error ? err : new Error(String(err))),
+    );
   }
 
   private json(res: ServerResponse, code: number, body: unknown): void {
@@ -285,7 +316,7 @@ class LocalKubeApi implements KubeApiServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    const recorded = { method, path, query: url.search, accept: req.headers.accept ?? '' };
+    const recorded = { method, path, query: url.search, accept: req.headers.accept ?? '', acceptEncoding: req.headers['accept-encoding'] ?? '' };
     this.requestCount++;
     this.requestsByPath.set(path, (this.requestsByPath.get(path) ?? 0) + 1);
     this.requests.push(recorded);
