@@ -12,17 +12,12 @@ import type { Facts } from '../src/triage/types.js';
 import type { CheckScanResult } from '../test/checks/scale-scan.js';
 import { kubeFor, startKubeApiServer } from '../test/support/kube-api-server.js';
 import { generateWorkloads, loadScenario } from '../test/support/scenario.js';
-import { ROOT, runChild, transpileForChild } from './support/child-scan.js';
+import { ROOT, listTs, runChild, transpileForChild } from './support/child-scan.js';
 
 const PODS = 50_000;
 const REPLICA_SETS = 10_000;
 const ORPHAN_EVERY = 50;
 const NAMESPACE = 'scale';
-
-function listTs(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listTs(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : []);
-}
 
 /** ReplicaSets and Pods, plus the Deployments that own all but every ORPHAN_EVERY-th ReplicaSet. */
 function* scaleObjects(): Generator<KubeObject> {

@@ -8,22 +8,14 @@ import { relative } from 'node:path';
 import { startKubeApiServer } from '../test/support/kube-api-server.js';
 import { generateWorkloads } from '../test/support/scenario.js';
 import type { ScanResult } from '../test/kube/scale-scan.js';
-import { ROOT, runChild, transpileForChild } from './support/child-scan.js';
+import { ROOT, listTs, runChild, transpileForChild } from './support/child-scan.js';
 
 const PODS = 50_000;
 const REPLICA_SETS = 10_000;
 const PAGE = 500;
 const NAMESPACE = 'scale';
 
-const SOURCES = [
-  'src/kube/client.ts',
-  'src/kube/discovery.ts',
-  'src/kube/errors.ts',
-  'src/kube/resources.ts',
-  'src/kube/transport.ts',
-  'src/kube/types.ts',
-  'src/errors.ts',
-];
+const SOURCES = [...listTs('src/kube'), 'src/errors.ts'];
 
 export async function run(): Promise<void> {
   const entry = transpileForChild('helm-triage-bench', SOURCES, 'test/kube/scale-scan.ts');

@@ -13,7 +13,7 @@ export const envSchema = z.object({
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must start with xapp- (Socket Mode app token)').optional(),
   SLACK_API_URL: z.url().optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be redis://host:port or rediss://…').optional(),
-  /** BullMQ key prefix shared by bot and agents; `{helm-triage}` (a hash tag) on Redis Cluster. */
+  /** Prefix of every Redis key (queues and bookkeeping), shared by bot and agents. */
   QUEUE_PREFIX: z.string().regex(/^[^\s:]{1,64}$/, 'up to 64 characters, no spaces or ":"').default('helm-triage'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),

@@ -3,12 +3,18 @@
 // sources the child needs (into node_modules/.cache so packages resolve from the project), forks it,
 // and awaits the one result it reports over IPC.
 import { fork } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Every .ts file under `dir` (repo-relative), so a module a scan newly imports is never left out. */
+export function listTs(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listTs(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : []);
+}
 
 /** Transpiles `files` (repo-relative .ts) into node_modules/.cache/<cacheName>; returns the JS path of `entry`. */
 export function transpileForChild(cacheName: string, files: readonly string[], entry: string): string {

@@ -132,7 +132,7 @@ export function registerAgent(program: Command, _ctx?: CliContext, deps: AgentCo
     .option('--context <name>', 'kubeconfig context (default: $KUBE_CONTEXT or the current context)')
     .option('--concurrency <n>', 'check jobs run at once (default: $AGENT_CONCURRENCY or 8)')
     .option('--metrics-port <port>', 'serve /metrics and /healthz on this port (default: off)')
-    .option('--queue-prefix <prefix>', `BullMQ key prefix; "{helm-triage}" for Redis Cluster (default: $QUEUE_PREFIX or ${DEFAULT_PREFIX})`)
+    .option('--queue-prefix <prefix>', `Redis key prefix, as the bot uses it (default: $QUEUE_PREFIX or ${DEFAULT_PREFIX})`)
     .action(async (options: AgentCommandOptions) => {
       await runAgentCommand(options, deps);
       // While Redis is down BullMQ keeps reconnect timers armed; a stopped agent process exits regardless.

@@ -39,7 +39,7 @@ export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => Re
         .option('--check-timeout <seconds>', `per-check deadline for --check (default ${DEFAULT_CHECK_TIMEOUT_SECONDS})`)
         .option('--via-queue', 'with --check: send the checks through Redis (REDIS_URL) to the agent of --cluster and wait for its answer', false)
         .option('--cluster <name>', 'cluster whose agent answers --via-queue (its CLUSTER_NAME)')
-        .option('--queue-prefix <prefix>', `BullMQ key prefix for --via-queue; "{helm-triage}" for Redis Cluster (default: $QUEUE_PREFIX or ${DEFAULT_PREFIX})`);
+        .option('--queue-prefix <prefix>', `Redis key prefix for --via-queue, as the agents use it (default: $QUEUE_PREFIX or ${DEFAULT_PREFIX})`);
     },
     async enrich(diagnosis, options: DiagnoseCommandOptions, ctx: CliContext, playbooks): Promise<DiagnoseEnrichment | undefined> {
       const raw = options.raw;

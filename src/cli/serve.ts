@@ -102,7 +102,8 @@ export async function startServe(options: StartServeOptions = {}): Promise<Runni
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 2000, connectTimeout: 2000 });
     redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error (reconnecting)'));
     closers.push(() => closeConnection(redis));
-    const shared = new RedisKeyValueStore(redis);
+    // Bookkeeping keys live under the same prefix as the queues: one QUEUE_PREFIX namespaces an installation.
+    const shared = new RedisKeyValueStore(redis, `${config.QUEUE_PREFIX}:`);
     kv = new FailOpenKeyValueStore(shared, () => redis.status === 'ready', logger);
     exactKv = shared;
     const queued = new BullMqDispatcher({ redisUrl, logger, prefix: config.QUEUE_PREFIX });

@@ -19,7 +19,7 @@ export const UNAVAILABLE_REASON = 'cluster checks unavailable (queue unreachable
 
 export interface BullMqDispatcherOptions {
   redisUrl: string;
-  /** BullMQ key prefix; `{helm-triage}` for Redis Cluster. */
+  /** Prefix of the queue keys (QUEUE_PREFIX). */
   prefix?: string;
   logger?: Logger;
   dedupWindowMs?: number;

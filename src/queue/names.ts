@@ -1,9 +1,7 @@
 // Redis names shared by the bot, the agents and the tests. BullMQ refuses ':' in queue names, so a
-// cluster's queue is `checks-<cluster>` (keys `<prefix>:checks-<cluster>:…`). With Redis Cluster use
-// the prefix `{helm-triage}`: the hash tag keeps every key of every queue in one slot.
+// cluster's queue is `checks-<cluster>` (keys `<prefix>:checks-<cluster>:…`).
 
 export const DEFAULT_PREFIX = 'helm-triage';
-export const CLUSTER_PREFIX = '{helm-triage}';
 /** Delayed watchdog jobs, one per second of deadlines: the answer of last resort at the deadline. */
 export const DEADLINES_QUEUE = 'deadlines';
 
