@@ -6,7 +6,7 @@ import { metrics, trackQueueDepth } from '../metrics.js';
 import { closeConnection, producerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
 import { DEFAULT_DEDUP_WINDOW_MS, checkJobId, deadlineBucket, deadlineBucketJobId, deadlineMember, dispatchMarkerTtlMs } from './job-id.js';
-import { DEADLINES_QUEUE, DEFAULT_PREFIX, checkQueueName, deadlineBucketKey, dispatchKey } from './names.js';
+import { DEADLINES_QUEUE, DEFAULT_PREFIX, MAX_FOLLOWED_CLUSTERS, checkQueueName, deadlineBucketKey, dispatchKey } from './names.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { checkJobSchema, type CheckDispatcher, type CheckJob, type DeadlineBucket, type SubmitReceipt } from './types.js';
 
@@ -83,10 +83,13 @@ export class BullMqDispatcher implements CheckDispatcher {
       this.queues.set(cluster, queue);
       for (const listener of this.queueListeners) listener(cluster);
       const q = queue;
-      this.untrack.push(trackQueueDepth(cluster, async () => {
-        const c = await q.getJobCounts('waiting', 'active', 'delayed');
-        return { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0 };
-      }));
+      // Metric labels stay bounded however many cluster names users type.
+      if (this.untrack.length < MAX_FOLLOWED_CLUSTERS) {
+        this.untrack.push(trackQueueDepth(cluster, async () => {
+          const c = await q.getJobCounts('waiting', 'active', 'delayed');
+          return { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0 };
+        }));
+      }
     }
     return queue;
   }

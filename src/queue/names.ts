@@ -2,6 +2,13 @@
 // cluster's queue is `checks-<cluster>` (keys `<prefix>:checks-<cluster>:…`).
 
 export const DEFAULT_PREFIX = 'helm-triage';
+
+/**
+ * Clusters a bot replica keeps an answers reader (one Redis connection each) and queue-depth metrics
+ * for. Any Slack user can name a cluster, so this bounds what typos can cost; requests to clusters past
+ * it still work, and are answered by the deadline watchdog instead of the moment the agent answers.
+ */
+export const MAX_FOLLOWED_CLUSTERS = 32;
 /** Delayed watchdog jobs, one per second of deadlines: the answer of last resort at the deadline. */
 export const DEADLINES_QUEUE = 'deadlines';
 

@@ -6,7 +6,7 @@ import type { KeyValueStore } from '../store/kv.js';
 import { closeConnection, settlesWithin, workerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
 import { parseDeadlineMember } from './job-id.js';
-import { ANSWER_EVENT, DEADLINES_QUEUE, DEFAULT_PREFIX, answersStreamName, checkQueueName, deadlineBucketKey } from './names.js';
+import { ANSWER_EVENT, DEADLINES_QUEUE, DEFAULT_PREFIX, MAX_FOLLOWED_CLUSTERS, answersStreamName, checkQueueName, deadlineBucketKey } from './names.js';
 import { errorResult, noAgentResult } from './process-job.js';
 import { REPORT_PENDING, ReportOnce, resultGuardKey } from './report-once.js';
 import { checkJobSchema, deadlineBucketSchema, reportedJob, resultEnvelopeSchema, type CheckResult, type ReportedJob, type ResultReporter } from './types.js';
@@ -119,8 +119,16 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
     return queue;
   };
 
+  const unfollowed = new Set<string>();
   const watch = (cluster: string): void => {
     if (followed.has(cluster) || closing) return;
+    if (followed.size >= MAX_FOLLOWED_CLUSTERS) {
+      if (unfollowed.size < MAX_FOLLOWED_CLUSTERS && !unfollowed.has(cluster)) {
+        unfollowed.add(cluster);
+        logger.warn({ cluster, max: MAX_FOLLOWED_CLUSTERS }, 'following no more clusters; answers for this one arrive at its deadline');
+      }
+      return;
+    }
     let streamName: string;
     try {
       streamName = answersStreamName(cluster);

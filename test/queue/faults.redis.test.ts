@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/checks/types.js';
 import { Queue, Worker } from 'bullmq';
 import { startAgent, type Agent } from '../../src/queue/agent.js';
-import { DEADLINES_QUEUE, checkQueueName } from '../../src/queue/names.js';
+import { DEADLINES_QUEUE, MAX_FOLLOWED_CLUSTERS, checkQueueName } from '../../src/queue/names.js';
 import { BullMqDispatcher, UNAVAILABLE_REASON } from '../../src/queue/dispatcher.js';
 import type { CheckRunner } from '../../src/queue/process-job.js';
 import { startResultConsumer, type ResultConsumer } from '../../src/queue/result-consumer.js';
@@ -299,6 +299,28 @@ describe('queue faults (real Redis, real processes)', () => {
     expect(report?.result.outcome).toBe('timeout');
     expect(report?.result.message).toContain('did not answer by the deadline');
   }, 15_000);
+
+  it('past the cap on followed clusters, a cluster is answered by the deadline watchdog instead', async () => {
+    stack = new Stack(redis.url);
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => { lines.push(line); } });
+    const kvRedis = new Redis(redis.url);
+    stack.defer(async () => { kvRedis.disconnect(); });
+    const consumer = startResultConsumer({
+      redisUrl: redis.url, prefix: stack.prefix, reporter: stack.reporter, kv: new RedisKeyValueStore(kvRedis, `${stack.prefix}:kv:`),
+      clusters: Array.from({ length: MAX_FOLLOWED_CLUSTERS }, (_, i) => `typo-${i}`), drainDelay: 1, logger,
+    });
+    stack.defer(() => consumer.close());
+    await consumer.ready();
+    consumer.watch('extra');
+    expect(lines.join('')).toContain('following no more clusters');
+    await stack.agent('extra-agent', okRunner, { cluster: 'extra' });
+    const job = makeJob({ cluster: 'extra' }, 1500);
+    await stack.dispatcher().submit(job);
+    const [report] = await stack.reporter.waitFor(1, 6000);
+    expect(report?.result).toMatchObject({ outcome: 'ok', agent: 'extra-agent' });
+    expect(report?.at).toBeGreaterThanOrEqual(job.deadline);
+  }, 20_000);
 
   it('a result consumer closes within seconds when Redis is unreachable', async () => {
     stack = new Stack(redis.url);
