@@ -300,6 +300,20 @@ describe('queue faults (real Redis, real processes)', () => {
     expect(report?.result.message).toContain('did not answer by the deadline');
   }, 15_000);
 
+  it('a replica that starts after the answer was announced still reports it at once (it reads a minute back)', async () => {
+    stack = new Stack(redis.url);
+    const dispatcher = stack.dispatcher();
+    await stack.agent('early', okRunner);
+    const job = makeJob({}, 20_000);
+    const { jobId } = await dispatcher.submit(job);
+    await sleep(700); // answered and announced while no replica was listening
+    expect(stack.reporter.reports).toHaveLength(0);
+    await stack.consumer();
+    const [report] = await stack.reporter.waitFor(1, 3000);
+    expect(report?.result).toMatchObject({ jobId, outcome: 'ok', agent: 'early' });
+    expect(report?.at).toBeLessThan(job.deadline - 15_000); // long before the watchdog would have
+  }, 15_000);
+
   it('past the cap on followed clusters, a cluster is answered by the deadline watchdog instead', async () => {
     stack = new Stack(redis.url);
     const lines: string[] = [];
