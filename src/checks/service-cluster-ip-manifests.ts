@@ -1,7 +1,7 @@
 // Charts that copy clusterIP/clusterIPs/ipFamilies from the live Service via `lookup` put them in the
 // new revision only; rolling back then patches them to null, which 1.21 rejects.
 import { defineCheck, type Judgement } from './define.js';
-import { at, str } from './fields.js';
+import { at } from './fields.js';
 import { findObject, manifestObjects } from './manifest.js';
 import { readRevisionPair } from './revision-pair.js';
 import type { KubeObject } from '../kube/types.js';

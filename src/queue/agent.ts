@@ -4,13 +4,12 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { ReadOnlyKube } from '../kube/types.js';
 import type { Logger } from '../log.js';
-import { metrics } from '../metrics.js';
 import type { PlaybookSet } from '../playbooks/load.js';
 import { closeConnection, settlesWithin, workerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
 import { ANSWER_EVENT, DEFAULT_PREFIX, answersStreamName, checkQueueName } from './names.js';
-import { errorResult, isExpired, processCheckJob, recordResult, type CheckRunner } from './process-job.js';
-import { DEFAULT_RETRY, shouldRetry } from './retry.js';
+import { errorResult, isExpired, processCheckJob, recordResult, retryAfterFailure, type CheckRunner } from './process-job.js';
+import { DEFAULT_RETRY } from './retry.js';
 import { checkJobSchema, reportedJob, type CheckJob, type CheckResult, type ResultEnvelope } from './types.js';
 
 // The agent runs inside one cluster with read-only credentials and a Redis connection, nothing
@@ -105,11 +104,7 @@ export function startAgent(options: AgentOptions): Agent {
     } catch (err) {
       const attemptsMade = bullJob.attemptsMade + 1;
       const policy = { attempts: bullJob.opts.attempts ?? 1, backoffMs: backoffOf(bullJob) };
-      if (shouldRetry(err, attemptsMade, policy, now(), job.deadline)) {
-        metrics.retries.inc({ cluster: job.cluster });
-        log.warn({ jobId, attempt: attemptsMade, err: describeFailure(err) }, 'check job failed (transient); will retry');
-        throw err;
-      }
+      if (retryAfterFailure(err, { jobId, job, attempt: attemptsMade, policy, now: now(), logger: log })) throw err;
       // Failed for good: the requester hears why, and the job is marked failed for operators.
       log.error({ jobId, attempt: attemptsMade, err: describeFailure(err) }, 'check job failed; answering with the error');
       const failure = errorResult(jobId, job, name, describeFailure(err), now());

@@ -8,9 +8,9 @@ import type { KeyValueStore } from '../store/kv.js';
 import { MemoryKeyValueStore } from '../store/memory-kv.js';
 import { describeFailure } from './failure.js';
 import { DEFAULT_DEDUP_WINDOW_MS, checkJobId, dispatchMarkerTtlMs } from './job-id.js';
-import { errorResult, isExpired, noAgentResult, processCheckJob, recordResult, type CheckRunner } from './process-job.js';
+import { errorResult, isExpired, noAgentResult, processCheckJob, recordResult, retryAfterFailure, type CheckRunner } from './process-job.js';
 import { ReportOnce } from './report-once.js';
-import { DEFAULT_RETRY, backoffDelay, shouldRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry.js';
 import { checkJobSchema, type CheckDispatcher, type CheckJob, type CheckResult, type ResultReporter, type SubmitReceipt } from './types.js';
 
 // Embedded mode (no REDIS_URL): `serve` runs the checks itself against its own cluster, one replica,
@@ -128,12 +128,10 @@ export class InProcessDispatcher implements CheckDispatcher {
         await answer(await processCheckJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, agent: this.name, now: this.now }, this.abort.signal));
         return;
       } catch (err) {
-        if (this.closed || !shouldRetry(err, attempt, policy, this.now(), job.deadline)) {
+        if (this.closed || !retryAfterFailure(err, { jobId, job, attempt, policy, now: this.now(), logger: this.logger })) {
           await answer(errorResult(jobId, job, this.name, describeFailure(err), this.now()));
           return;
         }
-        metrics.retries.inc({ cluster: job.cluster });
-        this.logger.warn({ jobId, attempt, err: describeFailure(err) }, 'check job failed (transient); will retry');
         await new Promise((r) => setTimeout(r, backoffDelay(attempt, policy.backoffMs)));
       }
     }

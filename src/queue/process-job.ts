@@ -1,9 +1,12 @@
 import { runChecks, type RunChecksInput } from '../checks/run.js';
 import type { Finding } from '../checks/types.js';
 import type { ReadOnlyKube } from '../kube/types.js';
+import type { Logger } from '../log.js';
 import { metrics } from '../metrics.js';
 import type { PlaybookSet } from '../playbooks/load.js';
 import { decideVerdict } from '../triage/verdict.js';
+import { describeFailure } from './failure.js';
+import { shouldRetry, type RetryPolicy } from './retry.js';
 import type { CheckJob, CheckResult } from './types.js';
 
 // One check job → one result. Shared by the BullMQ agent and the embedded dispatcher, so both
@@ -143,4 +146,15 @@ export function recordResult(job: Pick<CheckJob, 'createdAt'>, result: CheckResu
   if (result.outcome !== 'no-agent') {
     metrics.jobDuration.observe({ cluster: result.cluster, outcome: result.outcome }, Math.max(0, result.completedAt - job.createdAt) / 1000);
   }
+}
+
+/** The retry decision the agent and the embedded dispatcher both make, counted and logged alike. */
+export function retryAfterFailure(
+  err: unknown,
+  at: { jobId: string; job: Pick<CheckJob, 'cluster' | 'deadline'>; attempt: number; policy: RetryPolicy; now: number; logger: Logger },
+): boolean {
+  if (!shouldRetry(err, at.attempt, at.policy, at.now, at.job.deadline)) return false;
+  metrics.retries.inc({ cluster: at.job.cluster });
+  at.logger.warn({ jobId: at.jobId, attempt: at.attempt, err: describeFailure(err) }, 'check job failed (transient); will retry');
+  return true;
 }

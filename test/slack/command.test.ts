@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sendCommand, sendInteraction, modalSubmission, uniqueTriggerId } from '../support/slack-requests.js';
 import { okResult, payloadText, RecordingDispatcher, SELECTOR_PASTE, SIGNING_SECRET, startHarness, type Harness, useHarness } from './harness.js';
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { KeyValueStore } from '../../src/store/kv.js';
 import { MemoryKeyValueStore } from '../../src/store/memory-kv.js';
 import { eventEnvelope, sendEvent, uniqueEventId } from '../support/slack-requests.js';

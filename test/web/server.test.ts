@@ -226,7 +226,7 @@ describe('GET /t/:id', () => {
   });
 
   it('answers 410 when a record is past its expiry but still stored (replica clocks differ)', async () => {
-    const { server, store } = harness();
+    const { store } = harness();
     const record = await store.create({ source: 'slack', diagnosis: fixtureDiagnosis('Error: x') });
     const skewed = makeHarness({ triageStore: store, now: () => record.expiresAt + 1 });
     try {
