@@ -81,16 +81,22 @@ export class GetOnlyApi {
     // One compressed buffer and one decompressed buffer (gunzip runs on libuv's pool, off the event loop).
     const compressed = Buffer.from(await response.body.arrayBuffer());
     if (compressed.length === 0) return { status: response.statusCode, text: '' };
+    let text: string;
     try {
-      return { status: response.statusCode, text: (await gunzipAsync(compressed)).toString('utf8') };
+      text = (await gunzipAsync(compressed, { maxOutputLength: MAX_DECODED_BYTES })).toString('utf8');
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw new UndecodableBodyError(response.statusCode, `the gzip-compressed response could not be decompressed (${reason})`, { cause: err });
+      throw new UndecodableBodyError(response.statusCode, `the gzip-compressed response could not be decompressed (${reason}); a list this big needs a narrower selector or namespace`, { cause: err });
     }
+    // Decompression cannot be interrupted; a caller that gave up (or timed out) meanwhile still gives up.
+    signal.throwIfAborted();
+    return { status: response.statusCode, text };
   }
 }
 
 const gunzipAsync = promisify(gunzip);
+/** Largest decompressed body accepted: well under V8's string limit, far above any page of 500 objects. */
+const MAX_DECODED_BYTES = 256 * 1024 * 1024;
 
 /** A body we received but cannot turn into text; ClientNodeTransport names the request in the KubeApiError. */
 class UndecodableBodyError extends Error {

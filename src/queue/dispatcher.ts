@@ -168,8 +168,8 @@ export class BullMqDispatcher implements CheckDispatcher {
           this.deadlines.add('deadline', watchdog, {
             jobId: deadlineBucketJobId(bucket),
             delay: Math.max(0, bucket * 1000 - this.now()),
-            // Tries for about four minutes (1 s doubling): past a pending report claim's expiry.
-            attempts: 9,
+            // Tries for about eight minutes (1 s doubling): well past a pending report claim's expiry.
+            attempts: 10,
             backoff: { type: 'exponential', delay: 1000 },
             removeOnComplete: { age: keep },
             removeOnFail: { age: 24 * 3600 },

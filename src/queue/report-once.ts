@@ -12,8 +12,12 @@ import type { CheckResult, ReportedJob, ResultReporter } from './types.js';
 const DEFAULT_RESULT_GUARD_TTL_MS = 24 * 60 * 60 * 1000;
 /** The claim's value while a report is in progress. */
 export const REPORT_PENDING = 'pending';
-/** How long a claim may stay pending: past it, the reporter is taken for dead (its own claims still stop a double update). */
-export const REPORT_PENDING_TTL_MS = 60_000;
+/**
+ * How long a claim may stay pending: past it, the reporter is taken for dead and the watchdog takes
+ * over. Longer than one report can take (the Slack reporter's client gives up within about 2 min), so
+ * a live report is never taken over and never has its claim released under someone else.
+ */
+export const REPORT_PENDING_TTL_MS = 3 * 60_000;
 
 export type DeliveryOutcome = 'reported' | 'duplicate';
 

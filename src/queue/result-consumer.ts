@@ -183,6 +183,8 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
       return deliver(job, noAgentResult(jobId, job, now()));
     }
     const state = await checkJob.getState();
+    // It finished between the two reads: read it again on the next look rather than guess.
+    if (state === 'completed' || state === 'failed') throw new Error(`${jobId} finished while being looked at; looking again`);
     if (state === 'active') {
       // An answer finished at the deadline may be a moment from landing: look once more before saying so.
       if (firstLook) throw new Error(`the checks of ${jobId} are still running at the deadline; looking again`);
@@ -211,7 +213,12 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
       if (settled.status === 'fulfilled') counts[settled.value]++;
       else failures.push(settled.reason);
     }
-    if (failures.length > 0) throw new Error(`${failures.length} of ${members.length} requests at this deadline could not be settled: ${describeFailure(failures[0])}`);
+    if (failures.length > 0) {
+      if (bullJob.attemptsMade + 1 >= (bullJob.opts.attempts ?? 1)) {
+        logger.error({ bucket: parsed.data.bucket, unsettled: failures.length, err: describeFailure(failures[0]) }, 'giving up on requests at this deadline: their requesters get no check results');
+      }
+      throw new Error(`${failures.length} of ${members.length} requests at this deadline could not be settled: ${describeFailure(failures[0])}`);
+    }
     return counts;
   };
 

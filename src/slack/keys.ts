@@ -5,6 +5,8 @@ export const TTL = {
   /** Slack retries for up to ~5 min; keep event ids a while longer. */
   event: 60 * 60_000,
   report: 24 * 60 * 60_000,
+  /** Claim on a reply while one replica updates it: longer than one update can take (the Web API client's retries end within about 2 min). */
+  reportUpdating: 3 * 60_000,
   rerunWindow: 60_000,
   feedback: 30 * 24 * 60 * 60_000,
   /** One automatic reply per thread, for as long as a thread plausibly stays active. */

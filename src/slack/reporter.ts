@@ -53,6 +53,14 @@ function diagnosisFromJob(job: CheckJob, result: CheckResult, playbooks: Playboo
   };
 }
 
+/** Another replica holds the update of this reply; retry later (its claim outlives no update). */
+export class ReplyBeingUpdatedError extends Error {
+  constructor(jobId: string) {
+    super(`the slack reply for ${jobId} is being updated by another replica; trying again later`);
+    this.name = 'ReplyBeingUpdatedError';
+  }
+}
+
 export class SlackReporter implements ResultReporter {
   constructor(private readonly deps: SlackReporterDeps) {}
 
@@ -61,9 +69,14 @@ export class SlackReporter implements ResultReporter {
     if (!ref) return;
     const { kv, logger } = this.deps;
     const claim = keys.report(result.jobId);
-    if (!(await kv.setIfAbsent(claim, 'updating', TTL.report))) {
-      logger.debug({ jobId: result.jobId }, 'result already reported; skipping');
-      return;
+    if (!(await kv.setIfAbsent(claim, 'updating', TTL.reportUpdating))) {
+      if ((await kv.get(claim)) === 'done') {
+        logger.debug({ jobId: result.jobId }, 'result already reported; skipping');
+        return;
+      }
+      // Another replica is updating this reply right now (or died doing so: its claim expires soon).
+      // Not done yet, so say so: the caller keeps the answer and tries again later.
+      throw new ReplyBeingUpdatedError(result.jobId);
     }
     const triageId = job.requester.kind === 'slack' ? job.requester.triageId : undefined;
     try {

@@ -1,9 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendCommand, sendInteraction, modalSubmission, uniqueTriggerId } from '../support/slack-requests.js';
+import { ReplyBeingUpdatedError } from '../../src/slack/reporter.js';
 import { okResult, payloadText, RecordingDispatcher, SELECTOR_PASTE, SIGNING_SECRET, startHarness, type Harness, useHarness } from './harness.js';
 
 describe('/helm-triage over HTTP (uses ports: local Slack API + app)', () => {
   const ctx = useHarness();
+
+  it('a reply another replica is updating is not skipped: the report fails retryably, and succeeds once the claim is gone', async () => {
+    await sendCommand(ctx.h.url, SIGNING_SECRET, { text: SELECTOR_PASTE, channel_id: 'C0CHAN001', response_url: ctx.h.slack.responseUrl('r9') });
+    const { job, jobId } = await ctx.h.slack.waitFor('a check job', () => ctx.dispatcher.jobs[0]);
+    await ctx.h.kv.set(`slack:report:${jobId}`, 'updating', 60_000); // what a replica mid-update (or one that died) holds
+    await expect(ctx.h.app.reporter.report(job, okResult(jobId, job.cluster))).rejects.toBeInstanceOf(ReplyBeingUpdatedError);
+    expect(ctx.h.slack.callsTo('chat.update')).toHaveLength(0);
+    await ctx.h.kv.del(`slack:report:${jobId}`); // that claim expired
+    await ctx.h.app.reporter.report(job, okResult(jobId, job.cluster));
+    expect(ctx.h.slack.callsTo('chat.update')).toHaveLength(1);
+    expect(await ctx.h.kv.get(`slack:report:${jobId}`)).toBe('done');
+    await ctx.h.app.reporter.report(job, okResult(jobId, job.cluster)); // done: skipped quietly
+    expect(ctx.h.slack.callsTo('chat.update')).toHaveLength(1);
+  });
 
   it('acks at once, posts the text diagnosis in the channel, then updates that same message once with the evidence', async () => {
     const res = await sendCommand(ctx.h.url, SIGNING_SECRET, { text: SELECTOR_PASTE, channel_id: 'C0CHAN001', response_url: ctx.h.slack.responseUrl('r1') });
