@@ -52,17 +52,45 @@ export interface Rendered {
   missing: string[];
 }
 
+type Part = string | { name: string; fallback: string | undefined };
+
+// Playbook templates are few and rendered on every diagnosis: split each once into text and placeholders.
+const PARTS_CACHE_MAX = 1024;
+const partsCache = new Map<string, readonly Part[]>();
+
+function partsOf(template: string): readonly Part[] {
+  const hit = partsCache.get(template);
+  if (hit !== undefined) return hit;
+  const parts: Part[] = [];
+  let last = 0;
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    parts.push(template.slice(last, m.index), { name: m[1] ?? '', fallback: m[2] });
+    last = m.index + m[0].length;
+  }
+  parts.push(template.slice(last));
+  if (partsCache.size < PARTS_CACHE_MAX) partsCache.set(template, parts);
+  return parts;
+}
+
 export function renderTemplate(template: string, facts: Facts, options: { shell?: boolean } = {}): Rendered {
   const missing: string[] = [];
-  const text = template.replace(PLACEHOLDER, (_m, name: string, fallback: string | undefined) => {
-    const value = factValue(facts, name);
-    if ((value === undefined || value === '') && fallback !== undefined && options.shell !== true) return fallback.trim();
-    if (value === undefined || value === '' || (options.shell === true && !isShellSafe(value))) {
-      if (!missing.includes(name)) missing.push(name);
-      return `<${name}>`;
+  let text = '';
+  for (const part of partsOf(template)) {
+    if (typeof part === 'string') {
+      text += part;
+      continue;
     }
-    return value;
-  });
+    const { name, fallback } = part;
+    const value = factValue(facts, name);
+    if ((value === undefined || value === '') && fallback !== undefined && options.shell !== true) {
+      text += fallback.trim();
+    } else if (value === undefined || value === '' || (options.shell === true && !isShellSafe(value))) {
+      if (!missing.includes(name)) missing.push(name);
+      text += `<${name}>`;
+    } else {
+      text += value;
+    }
+  }
   return { text, missing };
 }
 

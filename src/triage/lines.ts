@@ -84,17 +84,9 @@ export function findLines(
   limit: number,
   scanned?: LiteralHits,
 ): number[] {
-  const hits: number[] = [];
   const candidates = candidateLines(scanned, literals);
-  if (candidates !== undefined) {
-    for (const idx of candidates) {
-      if (test(index.line(idx))) {
-        hits.push(idx);
-        if (hits.length >= limit) break;
-      }
-    }
-    return hits;
-  }
+  if (candidates !== undefined) return testLines(index, candidates, test, limit);
+  const hits: number[] = [];
   if (literals !== undefined && literals.length === 1 && index.lower !== undefined) {
     // One literal: occurrences come in line order, so test as we go and stop at the limit.
     const lit = literals[0] ?? '';
@@ -143,6 +135,18 @@ export function findLines(
   return hits;
 }
 
+/** The candidate lines where `test` passes, in order, at most `limit`. */
+export function testLines(index: LineIndex, candidates: readonly number[], test: (line: string) => boolean, limit: number): number[] {
+  const hits: number[] = [];
+  for (const idx of candidates) {
+    if (test(index.line(idx))) {
+      hits.push(idx);
+      if (hits.length >= limit) break;
+    }
+  }
+  return hits;
+}
+
 /**
  * Lines holding each literal, found in one pass; 'many' when a literal is too common to list; undefined
  * for a literal the scan did not look for (the caller then searches itself).
@@ -155,67 +159,179 @@ const NO_LINES: readonly number[] = Object.freeze([]);
 
 /** Only literals that occur get a list: a short paste hits a handful of the hundreds scanned for. */
 class ScanResult implements LiteralHits {
-  readonly found = new Map<string, number[] | 'many'>();
-  constructor(private readonly known: ReadonlySet<string>) {}
+  /** By literal id; undefined when the literal does not occur. */
+  readonly lists: Array<number[] | 'many' | undefined>;
+  constructor(private readonly ids: ReadonlyMap<string, number>, size: number) {
+    this.lists = new Array<number[] | 'many' | undefined>(size);
+  }
   get(literal: string): readonly number[] | 'many' | undefined {
-    return this.found.get(literal) ?? (this.known.has(literal) ? NO_LINES : undefined);
+    const id = this.ids.get(literal);
+    if (id === undefined) return undefined;
+    return this.lists[id] ?? NO_LINES;
   }
 }
 
 const MAX_LINES_PER_LITERAL = 4096;
+/** Buckets of the first-three-characters table (a power of two): few enough to stay in cache, enough that
+ * ordinary text rarely lands in an occupied one. */
+const TABLE_SIZE = 1 << 14;
+
+function trigram(c0: number, c1: number, c2: number): number {
+  return (c0 * 961 + c1 * 31 + c2) & (TABLE_SIZE - 1);
+}
 
 /**
- * Finds many literals in one regex pass instead of one indexOf per literal (hundreds of passes over a
- * 1 MiB log). Literals contained in a longer one are credited when the longer one matches.
+ * Finds many literals in one pass instead of one indexOf per literal (hundreds of passes over a 1 MiB log).
+ * Each position is looked up by its first three characters in a table of the literals' first three, so
+ * most positions cost one table read; a hit tests only the few literals in that bucket, longest first.
+ * Linear: the work per position is bounded by the literals sharing one bucket. Literals contained in a
+ * longer one are credited when the longer one matches.
  */
 export class LiteralScanner {
+  /** Used only when some literal is shorter than three characters. */
   private readonly regex: RegExp | undefined;
-  private readonly implied = new Map<string, string[]>();
-  private readonly known: ReadonlySet<string>;
+  private readonly ids = new Map<string, number>();
+  /** By literal id: ids of the other literals it contains. */
+  private readonly implied: Int32Array[] = [];
+  /** Bucket b holds literal ids bucketItems[bucketStart[b] .. bucketStart[b + 1]), longest first. */
+  private readonly bucketStart: Int32Array;
+  private readonly bucketItems: Int32Array;
   readonly literals: readonly string[];
 
   constructor(literals: Iterable<string>) {
     const unique = [...new Set([...literals].filter((l) => l.length > 0))].sort((a, b) => b.length - a.length || a.localeCompare(b));
     this.literals = unique;
-    this.known = new Set(unique);
-    for (const lit of unique) this.implied.set(lit, unique.filter((other) => other !== lit && lit.includes(other)));
-    this.regex = unique.length > 0 ? new RegExp(unique.map(escapeRegex).join('|'), 'g') : undefined;
+    unique.forEach((lit, id) => this.ids.set(lit, id));
+    for (const lit of unique) {
+      this.implied.push(Int32Array.from(unique.flatMap((other, id) => (other !== lit && lit.includes(other) ? [id] : []))));
+    }
+    const short = unique.some((l) => l.length < 3);
+    this.regex = short ? new RegExp(unique.map(escapeRegex).join('|'), 'g') : undefined;
+    const counts = new Int32Array(TABLE_SIZE + 1);
+    const keys = unique.map((l) => (l.length < 3 ? -1 : trigram(l.charCodeAt(0), l.charCodeAt(1), l.charCodeAt(2))));
+    for (const k of keys) if (k >= 0) counts[k + 1]! += 1;
+    for (let b = 0; b < TABLE_SIZE; b++) counts[b + 1]! += counts[b]!;
+    this.bucketStart = counts.slice();
+    this.bucketItems = new Int32Array(unique.length);
+    const fill = counts.slice();
+    // Ids ascend with descending length, so each bucket lists its literals longest first.
+    keys.forEach((k, id) => {
+      if (k >= 0) this.bucketItems[fill[k]!++] = id;
+    });
   }
 
   scan(index: LineIndex): LiteralHits | undefined {
-    if (this.regex === undefined || index.lower === undefined) return undefined;
-    const result = new ScanResult(this.known);
-    const lists = result.found;
-    const add = (lit: string, line: number): void => {
-      const list = lists.get(lit);
+    if (this.literals.length === 0 || index.lower === undefined) return undefined;
+    const result = new ScanResult(this.ids, this.literals.length);
+    const lists = result.lists;
+    const add = (id: number, line: number): void => {
+      const list = lists[id];
       if (list === undefined) {
-        lists.set(lit, [line]);
+        lists[id] = [line];
         return;
       }
       if (list === 'many') return;
       if (list[list.length - 1] === line) return;
-      if (list.length >= MAX_LINES_PER_LITERAL) lists.set(lit, 'many');
+      if (list.length >= MAX_LINES_PER_LITERAL) lists[id] = 'many';
       else list.push(line);
     };
-    const re = this.regex; // synchronous use only: lastIndex is reset here
-    re.lastIndex = 0;
-    const text = index.lower;
+    const credit = (id: number, line: number): void => {
+      add(id, line);
+      for (const inner of this.implied[id] ?? []) add(inner, line);
+    };
+    if (this.regex !== undefined) this.scanRegex(this.regex, index, credit);
+    else this.scanTable(index, credit);
+    return result;
+  }
+
+  private scanTable(index: LineIndex, credit: (id: number, line: number) => void): void {
+    const text = index.lower ?? '';
+    const starts = index.starts;
+    const last = text.length - 2;
+    const bucketStart = this.bucketStart;
+    const bucketItems = this.bucketItems;
+    const literals = this.literals;
+    const count = index.count;
+    const cap = MATCH_LINE_CAP; // read once: under a CommonJS loader an imported name is a getter call
+    let line = 0;
+    let lineStart = 0;
+    let nextStart = count > 1 ? (starts[1] ?? text.length) : text.length + 1;
+    // Rolling: one character read per position (c0 c1 c2 are the three starting at i).
+    let c0 = text.charCodeAt(0);
+    let c1 = text.charCodeAt(1);
+    // Matchers only read the first MATCH_LINE_CAP characters of a line: at checkAt the current line may pass
+    // that, and the rest of it is skipped (a 1 MiB line costs one cap's worth of reading).
+    let checkAt = cap;
+    for (let i = 0; i < last; i++) {
+      if (i >= checkAt) {
+        while (i >= nextStart) {
+          line++;
+          lineStart = nextStart;
+          nextStart = line + 1 < count ? (starts[line + 1] ?? text.length) : text.length + 1;
+        }
+        if (i - lineStart >= cap) {
+          if (nextStart >= last) break;
+          i = nextStart;
+          line++;
+          lineStart = nextStart;
+          nextStart = line + 1 < count ? (starts[line + 1] ?? text.length) : text.length + 1;
+          c0 = text.charCodeAt(i);
+          c1 = text.charCodeAt(i + 1);
+        }
+        checkAt = lineStart + cap;
+      }
+      const c2 = text.charCodeAt(i + 2);
+      const b = trigram(c0, c1, c2);
+      c0 = c1;
+      c1 = c2;
+      const from = bucketStart[b]!;
+      const to = bucketStart[b + 1]!;
+      if (from === to) continue;
+      while (i >= nextStart) {
+        line++;
+        lineStart = nextStart;
+        nextStart = line + 1 < count ? (starts[line + 1] ?? text.length) : text.length + 1;
+      }
+      // Matchers only read the first MATCH_LINE_CAP characters of a line: skip the rest of a long line.
+      if (i - lineStart >= cap) {
+        if (nextStart > text.length) break;
+        i = nextStart - 1;
+        c0 = text.charCodeAt(nextStart);
+        c1 = text.charCodeAt(nextStart + 1);
+        continue;
+      }
+      // The longest literal starting here; the shorter ones starting here are inside it (implied).
+      // Compared by hand: startsWith costs a builtin call per candidate, and most candidates differ early.
+      for (let k = from; k < to; k++) {
+        const id = bucketItems[k]!;
+        const lit = literals[id]!;
+        let j = 0;
+        while (j < lit.length && text.charCodeAt(i + j) === lit.charCodeAt(j)) j++;
+        if (j === lit.length) {
+          credit(id, line);
+          break;
+        }
+      }
+    }
+  }
+
+  private scanRegex(re: RegExp, index: LineIndex, credit: (id: number, line: number) => void): void {
+    re.lastIndex = 0; // synchronous use only: lastIndex is reset here
+    const text = index.lower ?? '';
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) {
       const line = index.lineOf(m.index);
-      // Matchers only read the first MATCH_LINE_CAP characters of a line: skip the rest of a long line.
       if (m.index - (index.starts[line] ?? 0) >= MATCH_LINE_CAP) {
         const next = index.starts[line + 1];
         if (next === undefined) break;
         re.lastIndex = next;
         continue;
       }
-      add(m[0], line);
-      for (const inner of this.implied.get(m[0]) ?? []) add(inner, line);
+      const id = this.ids.get(m[0]);
+      if (id !== undefined) credit(id, line);
       // Step one character, not past the match: another literal may start inside this one.
       re.lastIndex = m.index + 1;
     }
-    return result;
   }
 }
 

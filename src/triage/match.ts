@@ -4,7 +4,7 @@
 import type { CompiledPlaybook, CompiledSignal } from '../playbooks/compile.js';
 import type { Evidence, Match } from './types.js';
 import { EVIDENCE_PER_MATCH, EVIDENCE_PER_SIGNAL, EVIDENCE_TEXT_CAP } from './limits.js';
-import { findLines, type LineIndex, type LiteralHits } from './lines.js';
+import { candidateLines, findLines, testLines, type LineIndex, type LiteralHits } from './lines.js';
 
 /** Text prepared once for every playbook (and the fact extractor): line offsets plus a lowercase copy. */
 export type PreparedText = LineIndex;
@@ -32,8 +32,17 @@ export function scorePlaybook(compiled: CompiledPlaybook, prepared: PreparedText
   const evidence: Evidence[] = [];
   const matchedSignals: string[] = [];
   const vetoed: string[] = [];
-  for (const signal of compiled.signals) {
-    const hits = signalLines(signal, prepared, EVIDENCE_PER_SIGNAL, scanned);
+  // A short paste holds the literals of few signals: skip the playbook when no positive signal can match
+  // (its score would be undefined anyway), and test only the lines the scan found for the rest.
+  const candidates = compiled.signals.map((s) => candidateLines(scanned, s.literals));
+  if (!compiled.signals.some((s, i) => s.weight >= 0 && candidates[i]?.length !== 0)) return undefined;
+  for (const [i, signal] of compiled.signals.entries()) {
+    const lines = candidates[i];
+    if (lines !== undefined && lines.length === 0) continue;
+    const hits =
+      lines === undefined
+        ? signalLines(signal, prepared, EVIDENCE_PER_SIGNAL, scanned)
+        : testLines(prepared, lines, (line) => signal.regex.test(line), EVIDENCE_PER_SIGNAL);
     if (hits.length === 0) continue;
     if (signal.weight >= 0) {
       miss *= 1 - signal.weight;

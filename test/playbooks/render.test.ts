@@ -8,6 +8,16 @@ describe('renderTemplate', () => {
     expect(r.missing).toEqual(['namespace']);
   });
 
+  it('renders the same template afresh for each set of facts, $ patterns and repeats included', () => {
+    const template = 'helm rollback {{release}} {{previousRevision}} # {{release}} $& $1';
+    expect(renderTemplate(template, { release: 'web', revision: 3 }, { shell: true })).toEqual({ text: 'helm rollback web 2 # web $& $1', missing: [] });
+    expect(renderTemplate(template, { release: 'api' }, { shell: true })).toEqual({
+      text: 'helm rollback api <previousRevision> # api $& $1',
+      missing: ['previousRevision'],
+    });
+    expect(renderTemplate('no placeholders', {}).text).toBe('no placeholders');
+  });
+
   it('uses a prose fallback only when the fact is unknown', () => {
     expect(renderTemplate('the {{verb|rollback or upgrade}} was rejected', {}).text).toBe('the rollback or upgrade was rejected');
     expect(renderTemplate('the {{verb|rollback or upgrade}} was rejected', { verb: 'rollback' }).text).toBe('the rollback was rejected');
