@@ -136,7 +136,12 @@ export async function checkViaQueue(diagnosis: Diagnosis, options: ViaQueueOptio
     if (receipt.status === 'unavailable') return unavailable(receipt.jobId, receipt.reason);
     const deadline = delay(Math.max(0, job.deadline - now()) + ANSWER_GRACE_MS, null);
     timers.push(deadline.cancel);
-    return (await Promise.race([answered, deadline.promise])) ?? noAgentResult(receipt.jobId, job, now());
+    const result = await Promise.race([answered, deadline.promise]);
+    if (result) return result;
+    // Nobody took it and nobody should now: don't leave it waiting for an agent (a typo'd cluster, say).
+    // A job an agent holds is locked, and removing it is refused: that one finishes and expires on its own.
+    await dispatcher.queueFor(options.cluster).remove(receipt.jobId).catch(() => undefined);
+    return noAgentResult(receipt.jobId, job, now());
   } finally {
     for (const cancel of timers) cancel();
     await Promise.all([closeWithin(() => consumer.close(), CONNECT_TIMEOUT_MS), closeWithin(() => dispatcher.close(), CONNECT_TIMEOUT_MS)]);

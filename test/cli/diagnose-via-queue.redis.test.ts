@@ -3,9 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
 import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { startAgent, type Agent } from '../../src/queue/agent.js';
+import { checkQueueName } from '../../src/queue/names.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { kubeFor, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
 import { loadScenario } from '../support/scenario.js';
@@ -83,8 +85,13 @@ describe('helm-triage diagnose --check --via-queue (real Redis, real agent)', ()
     expect(out.checks).toEqual({ cluster: 'staging', outcome: 'ok', agent: 'agent-staging' });
   });
 
-  it('says no agent answered when none serves the cluster, after the deadline', async () => {
-    const run = await inProcess(['diagnose', '--check', '--via-queue', '--cluster', 'nowhere', '--queue-prefix', prefix(), '-'], { REDIS_URL: redis.url, CHECK_DEADLINE_SECONDS: '2' });
+  it('says no agent answered when none serves the cluster, after the deadline, and leaves no job behind', async () => {
+    const p = prefix();
+    const run = await inProcess(['diagnose', '--check', '--via-queue', '--cluster', 'nowhere', '--queue-prefix', p, '-'], { REDIS_URL: redis.url, CHECK_DEADLINE_SECONDS: '2' });
+    const leftover = new Queue(checkQueueName('nowhere'), { connection: { url: redis.url }, prefix: p });
+    const counts = await leftover.getJobCounts('wait', 'active');
+    await leftover.close();
+    expect(counts).toMatchObject({ wait: 0, active: 0 });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Service loadBalancerClass cannot change');
