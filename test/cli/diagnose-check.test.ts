@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { renderChecksText } from '../../src/cli/check-text.js';
-import type { CliIO } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer } from '../support/kube-api-server.js';
 import { loadScenario } from '../support/scenario.js';
+import { runInProcess } from './support.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SCENARIOS = join(ROOT, 'test', 'scenarios');
@@ -70,21 +69,8 @@ describe('helm-triage diagnose --check, spawned against the local API server (op
 
 });
 
-// The same command in process (main() with an in-memory IO): quicker, for output details and errors.
-async function inProcess(args: string[], stdin: string, env: NodeJS.ProcessEnv): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    readStdin: async () => stdin,
-    readFile: async () => { throw new Error('no files in this test'); },
-    isTTY: false,
-    env: { NO_COLOR: '1', HOME: '/nonexistent', ...env },
-  };
-  const code = await main(['node', 'helm-triage', ...args], io);
-  return { code, stdout, stderr };
-}
+// The same command in process: quicker, for output details and errors.
+const inProcess = runInProcess;
 
 describe('helm-triage diagnose --check in process, against the local API server (opens a port)', () => {
   it('prints the verdict and a findings checklist for humans, with --kubeconfig and --context', async () => {

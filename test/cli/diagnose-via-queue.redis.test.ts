@@ -4,35 +4,18 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
-import type { CliIO } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
 import { startAgent, type Agent } from '../../src/queue/agent.js';
 import { checkQueueName } from '../../src/queue/names.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { kubeFor, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
 import { loadScenario } from '../support/scenario.js';
+import { runInProcess, type CliRun } from './support.js';
 
 const SCENARIOS = join(import.meta.dirname, '..', 'scenarios');
 // Same scenario and paste as the in-process --check test (test/cli/diagnose-check.test.ts).
 const PASTE = '$ helm rollback web 1 -n storefront --force\nError: cannot patch "web" with kind Service: Service "web" is invalid: spec.loadBalancerClass: Invalid value: "null": may not change once set';
 
-interface Run { code: number; stdout: string; stderr: string; ms: number }
-
-async function inProcess(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => { stdout += t; },
-    stderr: (t) => { stderr += t; },
-    readStdin: async () => PASTE,
-    readFile: async () => { throw new Error('no files in this test'); },
-    isTTY: false,
-    env: { NO_COLOR: '1', HOME: '/nonexistent', ...env },
-  };
-  const started = Date.now();
-  const code = await main(['node', 'helm-triage', ...args], io);
-  return { code, stdout, stderr, ms: Date.now() - started };
-}
+const inProcess = (args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> => runInProcess(args, PASTE, env);
 
 let redis: TestRedis;
 let server: KubeApiServer | undefined;
@@ -121,15 +104,10 @@ describe('helm-triage diagnose --check --via-queue (real Redis, real agent)', ()
 
   it('says there is nothing to check when no playbook matched, without touching Redis', async () => {
     const closed = `redis://127.0.0.1:${await freePort()}`;
-    let stdout = '';
-    const io: CliIO = {
-      stdout: (t) => { stdout += t; }, stderr: () => undefined, readStdin: async () => 'Error: something nobody has seen before', readFile: async () => '',
-      isTTY: false, env: { NO_COLOR: '1', REDIS_URL: closed },
-    };
-    const started = Date.now();
-    expect(await main(['node', 'helm-triage', 'diagnose', '--check', '--via-queue', '--cluster', 'staging', '-'], io)).toBe(0);
-    expect(stdout).toContain('no diagnosis and no cluster checks');
-    expect(Date.now() - started).toBeLessThan(1000);
+    const run = await runInProcess(['diagnose', '--check', '--via-queue', '--cluster', 'staging', '-'], 'Error: something nobody has seen before', { REDIS_URL: closed });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('no diagnosis and no cluster checks');
+    expect(run.ms).toBeLessThan(1000);
   });
 });
 
