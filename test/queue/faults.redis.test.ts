@@ -58,20 +58,33 @@ class Stack {
     return a;
   }
 
-  /** A bot replica; `deaf` ones follow no answers stream, so only their deadline watchdog reports. */
-  async consumer(logger?: pino.Logger, options: { deaf?: boolean } = {}): Promise<ResultConsumer> {
-    const kvRedis = new Redis(this.url);
-    kvRedis.on('error', () => undefined);
+  private shared: RedisKeyValueStore | undefined;
+
+  /** The replicas' shared bookkeeping (the exactly-once claims live here). */
+  kv(): RedisKeyValueStore {
+    if (!this.shared) {
+      const kvRedis = new Redis(this.url);
+      kvRedis.on('error', () => undefined);
+      this.closers.push(async () => { kvRedis.disconnect(); });
+      this.shared = new RedisKeyValueStore(kvRedis, `${this.prefix}:kv:`);
+    }
+    return this.shared;
+  }
+
+  /**
+   * A bot replica following `clusters` (default prod) and every cluster this stack's dispatchers queue
+   * for; `deaf` ones follow no answers stream, so only their deadline watchdog reports.
+   */
+  async consumer(logger?: pino.Logger, options: { deaf?: boolean; clusters?: string[] } = {}): Promise<ResultConsumer> {
     const c = startResultConsumer({
-      redisUrl: this.url, prefix: this.prefix, reporter: this.reporter, kv: new RedisKeyValueStore(kvRedis, `${this.prefix}:kv:`), drainDelay: 1,
-      clusters: options.deaf ? [] : ['prod'], ...(logger ? { logger } : {}),
+      redisUrl: this.url, prefix: this.prefix, reporter: this.reporter, kv: this.kv(), drainDelay: 1,
+      clusters: options.deaf ? [] : (options.clusters ?? ['prod']), ...(logger ? { logger } : {}),
     });
-    if (!options.deaf) this.consumers.push(c);
-    for (const d of this.dispatchers) d.onQueue((cluster) => c.watch(cluster));
-    this.closers.push(async () => {
-      await c.close();
-      kvRedis.disconnect();
-    });
+    if (!options.deaf) {
+      this.consumers.push(c);
+      for (const d of this.dispatchers) d.onQueue((cluster) => c.watch(cluster));
+    }
+    this.closers.push(() => c.close());
     await c.ready();
     return c;
   }
@@ -276,14 +289,12 @@ describe('queue faults (real Redis, real processes)', () => {
     const job = makeJob({}, 1500);
     const { jobId } = await dispatcher.submit(job);
     // What a replica killed between claiming and reporting leaves behind (its claim expires soon here).
-    const kvRedis = new Redis(redis.url);
-    stack.defer(async () => { kvRedis.disconnect(); });
-    await new RedisKeyValueStore(kvRedis, `${stack.prefix}:kv:`).set(`result:${jobId}`, 'pending', 2500);
+    await stack.kv().set(`result:${jobId}`, 'pending', 2500);
     await sleep(1800);
     expect(stack.reporter.reports).toHaveLength(0); // deadline passed, claim still pending: not reported yet
     const [report] = await stack.reporter.waitFor(1, 8000);
     expect(report?.result).toMatchObject({ jobId, outcome: 'ok', agent: 'answered' });
-    expect(await kvRedis.get(`${stack.prefix}:kv:result:${jobId}`)).toBe('ok');
+    expect(await stack.kv().get(`result:${jobId}`)).toBe('ok');
   }, 15_000);
 
   it('a job an agent holds without answering past the deadline is reported as timed out, not "no agent"', async () => {
@@ -318,14 +329,7 @@ describe('queue faults (real Redis, real processes)', () => {
     stack = new Stack(redis.url);
     const lines: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => { lines.push(line); } });
-    const kvRedis = new Redis(redis.url);
-    stack.defer(async () => { kvRedis.disconnect(); });
-    const consumer = startResultConsumer({
-      redisUrl: redis.url, prefix: stack.prefix, reporter: stack.reporter, kv: new RedisKeyValueStore(kvRedis, `${stack.prefix}:kv:`),
-      clusters: Array.from({ length: MAX_FOLLOWED_CLUSTERS }, (_, i) => `typo-${i}`), drainDelay: 1, logger,
-    });
-    stack.defer(() => consumer.close());
-    await consumer.ready();
+    const consumer = await stack.consumer(logger, { clusters: Array.from({ length: MAX_FOLLOWED_CLUSTERS }, (_, i) => `typo-${i}`) });
     consumer.watch('extra');
     expect(lines.join('')).toContain('following no more clusters');
     await stack.agent('extra-agent', okRunner, { cluster: 'extra' });
