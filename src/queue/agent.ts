@@ -49,7 +49,7 @@ export interface Agent {
 }
 
 /** What a check job returns: the answer, or a note that it expired unrun (the watchdog answered). */
-export type AgentReturn = ResultEnvelope | { v: 1; skipped: 'expired' };
+type AgentReturn = ResultEnvelope | { v: 1; skipped: 'expired' };
 
 /** Answers kept on a cluster's stream (approximate, Redis trims in whole nodes): minutes at full load. */
 const ANSWERS_KEPT = 10_000;

@@ -17,7 +17,7 @@ export const REPORT_PENDING = 'pending';
  * over. Longer than one report can take (the Slack reporter's client gives up within about 2 min), so
  * a live report is never taken over and never has its claim released under someone else.
  */
-export const REPORT_PENDING_TTL_MS = 3 * 60_000;
+const REPORT_PENDING_TTL_MS = 3 * 60_000;
 
 export type DeliveryOutcome = 'reported' | 'duplicate';
 
