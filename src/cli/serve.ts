@@ -45,7 +45,7 @@ class NoClusterDispatcher implements CheckDispatcher {
 }
 
 /** The clusters the config routes checks to: the default one and every channel's. */
-export function configuredClusters(config: Pick<Config, 'CLUSTER_NAME' | 'CHANNEL_CLUSTERS'>): string[] {
+function configuredClusters(config: Pick<Config, 'CLUSTER_NAME' | 'CHANNEL_CLUSTERS'>): string[] {
   return [...new Set([config.CLUSTER_NAME, ...parseChannelClusters(config.CHANNEL_CLUSTERS).values()])];
 }
 

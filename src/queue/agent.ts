@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { ReadOnlyKube } from '../kube/types.js';
 import type { Logger } from '../log.js';
 import type { PlaybookSet } from '../playbooks/load.js';
-import { closeConnection, settlesWithin, workerConnection } from './connections.js';
+import { closeWithin, workerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
 import { ANSWER_EVENT, DEFAULT_PREFIX, answersStreamName, checkQueueName } from './names.js';
 import { errorResult, isExpired, processCheckJob, recordResult, retryAfterFailure, type CheckRunner } from './process-job.js';
@@ -143,14 +143,12 @@ export function startAgent(options: AgentOptions): Agent {
         log.info({ inFlight: inFlight.size }, 'agent stopping: finishing in-flight checks');
         // In-flight checks end by their deadlines; past that only a Redis that is down holds BullMQ up.
         const lastDeadline = Math.max(now(), ...inFlight.values());
-        const graceful = (async () => {
+        const closeBullMq = async (): Promise<void> => {
           await worker.close();
           await answers.close();
-          await closeConnection(workerRedis);
-        })();
-        if (!(await settlesWithin(graceful, lastDeadline - now() + CLOSE_GRACE_MS))) {
+        };
+        if (!(await closeWithin(closeBullMq, [workerRedis], lastDeadline - now() + CLOSE_GRACE_MS))) {
           log.warn('Redis did not answer while stopping; dropped the connection (unfinished jobs are taken over by another agent)');
-          workerRedis.disconnect();
         }
         log.info('agent stopped');
       })();

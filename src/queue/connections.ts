@@ -53,6 +53,20 @@ export async function settlesWithin(work: Promise<unknown>, ms: number): Promise
   }
 }
 
+/**
+ * Closes BullMQ's objects, then `connections` politely, giving up after `ms`: BullMQ's close waits for a
+ * (re)connect that never comes while Redis is down. Then the sockets are dropped. False if it gave up.
+ */
+export async function closeWithin(closeBullMq: () => Promise<unknown>, connections: readonly Redis[], ms: number): Promise<boolean> {
+  const graceful = (async () => {
+    await closeBullMq();
+    await Promise.all(connections.map(closeConnection));
+  })();
+  if (await settlesWithin(graceful, ms)) return true;
+  for (const c of connections) c.disconnect();
+  return false;
+}
+
 /** Quit politely; when Redis is gone, just drop the socket. */
 export async function closeConnection(redis: Redis): Promise<void> {
   if (redis.status === 'end') return;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { Logger } from '../log.js';
 import type { KeyValueStore } from '../store/kv.js';
-import { closeConnection, settlesWithin, workerConnection } from './connections.js';
+import { closeWithin, settlesWithin, workerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
 import { parseDeadlineMember } from './job-id.js';
 import { ANSWER_EVENT, DEADLINES_QUEUE, DEFAULT_PREFIX, MAX_FOLLOWED_CLUSTERS, answersStreamName, checkQueueName, deadlineBucketKey } from './names.js';
@@ -249,15 +249,12 @@ export function startResultConsumer(options: ResultConsumerOptions): ResultConsu
         // Reports under way finish first (bounded), so a stopping replica leaves no claim pending.
         await settlesWithin(Promise.allSettled([...reporting]), CLOSE_GRACE_MS * 5);
         const connections = [lookupRedis, ...(watchdogRedis ? [watchdogRedis] : []), ...[...followed.values()].map((f) => f.connection)];
-        const graceful = (async () => {
+        const closeBullMq = async (): Promise<void> => {
           await worker?.close();
           await Promise.allSettled([...[...followed.values()].map((f) => f.events.close()), ...[...lookups.values()].map((q) => q.close())]);
-          await Promise.all(connections.map(closeConnection));
-        })();
-        // BullMQ's close waits for a first connect that never comes while Redis is down.
-        if (!(await settlesWithin(graceful, CLOSE_GRACE_MS))) {
+        };
+        if (!(await closeWithin(closeBullMq, connections, CLOSE_GRACE_MS))) {
           logger.warn('Redis did not answer while closing; dropped the connections');
-          for (const c of connections) c.disconnect();
         }
       })();
       return closing;
