@@ -15,6 +15,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build validates the playbooks and snapshots them next to dist/ (fast CLI start; see src/playbooks/snapshot.ts).
+COPY playbooks ./playbooks
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
@@ -31,7 +33,8 @@ COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY package.json ./
 COPY bin ./bin
-COPY playbooks ./playbooks
+# From the build stage: the snapshot in dist/ records these files' sizes and times.
+COPY --from=build /src/playbooks ./playbooks
 USER 10001:10001
 EXPOSE 3000
 # Meaningful for `serve`; the agent has no HTTP port (docker-compose.yml disables it there).

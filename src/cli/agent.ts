@@ -3,12 +3,9 @@
 // SIGTERM stops taking jobs, lets in-flight ones finish (each is bounded by its deadline) and exits.
 import { createServer, type Server } from 'node:http';
 import type { Command } from 'commander';
-import { loadConfig } from '../config.js';
 import { UsageError } from '../errors.js';
 import type { ReadOnlyKube } from '../kube/types.js';
-import { createLogger, type Logger } from '../log.js';
-import { collectProcessMetrics, metrics } from '../metrics.js';
-import { loadPlaybooks } from '../playbooks/load.js';
+import type { Logger } from '../log.js';
 import type { Agent } from '../queue/agent.js';
 import { DEFAULT_PREFIX } from '../queue/names.js';
 import type { CliContext } from './context.js';
@@ -53,6 +50,7 @@ function parseConcurrency(raw: string | undefined, fallback: number): number {
 
 /** /metrics (Prometheus text) and /healthz for the agent; it has no other HTTP surface. */
 async function serveMetrics(port: number, host: string): Promise<Server> {
+  const { metrics } = await import('../metrics.js');
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/metrics') {
       metrics.registry.metrics().then(
@@ -73,6 +71,10 @@ async function serveMetrics(port: number, host: string): Promise<Server> {
 }
 
 export async function runAgentCommand(options: AgentCommandOptions, deps: AgentCommandDeps = {}): Promise<void> {
+  // Loaded on use: registering the command must not cost `diagnose` zod, pino and prom-client.
+  const [{ loadConfig }, { createLogger }, { collectProcessMetrics }, { openPlaybooks }] = await Promise.all([
+    import('../config.js'), import('../log.js'), import('../metrics.js'), import('../playbooks/snapshot.js'),
+  ]);
   const config = loadConfig(deps.env ?? process.env);
   if (!config.REDIS_URL) {
     throw new UsageError('the agent needs REDIS_URL (redis://host:port) to receive check jobs; set it to the Redis the bot uses');
@@ -92,7 +94,7 @@ export async function runAgentCommand(options: AgentCommandOptions, deps: AgentC
     ...(kubeconfigPath !== undefined ? { kubeconfigPath } : {}),
     ...(context !== undefined ? { context } : {}),
   });
-  const playbooks = loadPlaybooks(config.PLAYBOOKS_DIR);
+  const playbooks = await openPlaybooks(config.PLAYBOOKS_DIR === undefined ? {} : { dir: config.PLAYBOOKS_DIR });
   collectProcessMetrics();
   let metricsServer: Server | undefined;
   if (options.metricsPort !== undefined) {

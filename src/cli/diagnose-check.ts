@@ -2,7 +2,7 @@
 // cluster, in process; with `--via-queue --cluster NAME`, through the queue by that cluster's agent
 // (src/cli/diagnose-via-queue.ts). Plugs into the diagnose command as a DiagnoseExtension.
 import type { Command } from 'commander';
-import { diagnoseWithChecks, type TriageWithChecks } from '../checks/triage-with-checks.js';
+import type { TriageWithChecks } from '../checks/triage-with-checks.js';
 import { UsageError } from '../errors.js';
 import type { KubeAccessOptions } from '../kube/config.js';
 import type { ReadOnlyKube } from '../kube/types.js';
@@ -12,7 +12,6 @@ import type { CliContext } from './context.js';
 import { wantsColor } from './io.js';
 import { diagnosisJson } from '../render/json.js';
 import { DEFAULT_PREFIX } from '../queue/names.js';
-import { checkViaQueue, nothingToCheck, viaQueueEnrichment, viaQueueOptions } from './diagnose-via-queue.js';
 import { factOverrides, type DiagnoseCommandOptions, type DiagnoseEnrichment, type DiagnoseExtension } from './diagnose.js';
 
 export const DEFAULT_CHECK_TIMEOUT_SECONDS = 10;
@@ -52,6 +51,7 @@ export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => Re
       }
       const deadline = seconds(ctx.io.env['CHECK_DEADLINE_SECONDS'], 'CHECK_DEADLINE_SECONDS', DEFAULT_TRIAGE_DEADLINE_SECONDS);
       if (raw['viaQueue'] === true) {
+        const { checkViaQueue, nothingToCheck, viaQueueEnrichment, viaQueueOptions } = await import('./diagnose-via-queue.js');
         const via = viaQueueOptions(raw, ctx.io.env, { deadlineSeconds: deadline, overrides: factOverrides(options) });
         if (diagnosis.playbook === null || diagnosis.checks.length === 0) return nothingToCheck(diagnosis, ctx, playbooks);
         return viaQueueEnrichment(diagnosis, await checkViaQueue(diagnosis, via), ctx, playbooks);
@@ -60,7 +60,8 @@ export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => Re
       const access: KubeAccessOptions = { env: ctx.io.env };
       if (typeof raw['kubeconfig'] === 'string') access.kubeconfigPath = raw['kubeconfig'];
       if (typeof raw['context'] === 'string') access.context = raw['context'];
-      const kube = await createKube(access);
+      // Loaded with --check only: the checks and their registry are not part of a text diagnosis.
+      const [kube, { diagnoseWithChecks }] = await Promise.all([createKube(access), import('../checks/triage-with-checks.js')]);
       const perCheck = seconds(raw['checkTimeout'], '--check-timeout', DEFAULT_CHECK_TIMEOUT_SECONDS);
       // The diagnosis holds the normalized, redacted text: the raw paste never travels further.
       const result = await diagnoseWithChecks({

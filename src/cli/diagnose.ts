@@ -2,7 +2,8 @@
 // Other areas extend it (cluster checks) through DiagnoseExtension instead of editing this file.
 import { Command, Option } from 'commander';
 import { isHelmTriageError, UsageError } from '../errors.js';
-import { loadPlaybooks, type PlaybookSet } from '../playbooks/load.js';
+import type { PlaybookSet } from '../playbooks/set.js';
+import { openPlaybooks } from '../playbooks/snapshot.js';
 import { diagnosisJson } from '../render/json.js';
 import { renderText } from '../render/text.js';
 import { diagnose } from '../triage/diagnose.js';
@@ -54,7 +55,7 @@ export async function runDiagnoseCommand(
   playbooks?: PlaybookSet,
 ): Promise<number> {
   const { io } = ctx;
-  const set = playbooks ?? loadPlaybooks(options.playbooksDir);
+  const set = playbooks ?? await openPlaybooks(options.playbooksDir === undefined ? {} : { dir: options.playbooksDir });
   const files = options.files.length === 0 ? ['-'] : options.files;
   if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin (-) can be given only once');
   const many = files.length > 1;

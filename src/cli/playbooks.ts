@@ -1,15 +1,16 @@
 // `helm-triage playbooks [list|show ID|test]`: browse the playbooks and run their examples.
 import type { Command } from 'commander';
 import { ErrorCode, HelmTriageError } from '../errors.js';
-import { loadPlaybooks, type PlaybookSet } from '../playbooks/load.js';
+import type { PlaybookSet } from '../playbooks/set.js';
+import { openPlaybooks } from '../playbooks/snapshot.js';
 import type { Playbook } from '../playbooks/schema.js';
 import { diagnose } from '../triage/diagnose.js';
 import type { CliContext } from './context.js';
 
-function load(ctx: CliContext, dir: unknown): PlaybookSet {
-  if (typeof dir === 'string') return loadPlaybooks(dir);
+function load(ctx: CliContext, dir: unknown): Promise<PlaybookSet> {
+  if (typeof dir === 'string') return openPlaybooks({ dir });
   const env = ctx.io.env.PLAYBOOKS_DIR;
-  return loadPlaybooks(env !== undefined && env !== '' ? env : undefined);
+  return openPlaybooks(env !== undefined && env !== '' ? { dir: env } : {});
 }
 
 export function listPlaybooks(set: PlaybookSet): string {
@@ -58,8 +59,8 @@ export function registerPlaybooks(program: Command, ctx: CliContext): Command {
     .command('list', { isDefault: true })
     .description('one line per playbook')
     .option('--json', 'print JSON', false)
-    .action((opts: { json: boolean }) => {
-      const set = load(ctx, dirOf());
+    .action(async (opts: { json: boolean }) => {
+      const set = await load(ctx, dirOf());
       if (opts.json) {
         const rows = set.playbooks.map((p) => ({ id: p.id, title: p.title, summary: p.summary, noise: p.noise, checks: p.checks }));
         ctx.io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
@@ -70,8 +71,8 @@ export function registerPlaybooks(program: Command, ctx: CliContext): Command {
     .description('everything about one playbook')
     .argument('<id>', 'playbook id, e.g. immutable-load-balancer-class')
     .option('--json', 'print JSON', false)
-    .action((id: string, opts: { json: boolean }) => {
-      const set = load(ctx, dirOf());
+    .action(async (id: string, opts: { json: boolean }) => {
+      const set = await load(ctx, dirOf());
       const p = set.get(id);
       if (p === undefined) {
         throw new HelmTriageError(ErrorCode.PlaybookNotFound, `no playbook "${id}"; known ids: ${set.playbooks.map((x) => x.id).join(', ')}`);
@@ -81,8 +82,8 @@ export function registerPlaybooks(program: Command, ctx: CliContext): Command {
   command
     .command('test')
     .description('run every example of every playbook (exit 1 when one fails)')
-    .action(() => {
-      const set = load(ctx, dirOf());
+    .action(async () => {
+      const set = await load(ctx, dirOf());
       const { total, failures } = testPlaybooks(set);
       for (const f of failures) ctx.io.stdout(`FAIL ${f}\n`);
       ctx.io.stdout(`${total - failures.length}/${total} examples pass across ${set.playbooks.length} playbooks\n`);

@@ -1,7 +1,5 @@
 // `helm-triage serve` registration; the composition itself is in serve.ts, loaded on use.
 import type { Command } from 'commander';
-import { loadConfig } from '../config.js';
-import { createLogger } from '../log.js';
 import type { CliContext } from './context.js';
 
 export function registerServe(program: Command, _ctx?: CliContext): void {
@@ -11,7 +9,7 @@ export function registerServe(program: Command, _ctx?: CliContext): void {
     .option('--port <n>', 'port to listen on (default: $PORT or 3000)')
     .action(async (opts: { port?: string }) => {
       // The bot stack (Bolt, BullMQ, fastify, client-node) loads only when serve runs.
-      const { startServe } = await import('./serve.js');
+      const [{ startServe }, { loadConfig }, { createLogger }] = await Promise.all([import('./serve.js'), import('../config.js'), import('../log.js')]);
       const config = loadConfig(opts.port ? { ...process.env, PORT: opts.port } : process.env);
       const logger = createLogger({ level: config.LOG_LEVEL });
       const server = await startServe({ config, logger });

@@ -1,7 +1,15 @@
 // Compile a playbook's signals once at load. Each pattern is vetted so matching stays linear:
 // safe-regex2 rejects nested repetition; backreferences and lookbehind are refused outright.
-import safeRegex from 'safe-regex2';
+import { createRequire } from 'node:module';
 import type { Playbook, Signal } from './schema.js';
+
+type SafeRegex = (re: RegExp, opts?: { limit?: number }) => boolean;
+let safeRegexFn: SafeRegex | undefined;
+/** safe-regex2 is loaded on the first vetting only: a set rebuilt from the build-time snapshot was vetted already. */
+function safeRegex(re: RegExp, opts: { limit: number }): boolean {
+  safeRegexFn ??= createRequire(import.meta.url)('safe-regex2') as SafeRegex;
+  return safeRegexFn(re, opts);
+}
 
 export interface CompiledSignal {
   id: string;
@@ -165,15 +173,28 @@ export function requiredLiterals(source: string): string[] | undefined {
 }
 
 export function compileSignal(signal: Signal): CompiledSignal {
+  return withLiterals(signal, requiredLiterals(signal.pattern));
+}
+
+function withLiterals(signal: Signal, literals: string[] | undefined): CompiledSignal {
   return {
     id: signal.id ?? signal.pattern,
     source: signal.pattern,
     weight: signal.weight,
     regex: new RegExp(boundRepetition(signal.pattern), 'i'),
-    literals: requiredLiterals(signal.pattern),
+    literals,
   };
 }
 
-export function compilePlaybook(playbook: Playbook): CompiledPlaybook {
-  return { playbook, signals: playbook.signals.map(compileSignal) };
+/** Per signal, its required literals (null: none certain), as computed at compile time and snapshotted. */
+export type SignalLiterals = ReadonlyArray<readonly string[] | null>;
+
+export function signalLiterals(compiled: CompiledPlaybook): SignalLiterals {
+  return compiled.signals.map((s) => s.literals ?? null);
+}
+
+/** `literals`, when given, are the playbook's signalLiterals from an earlier compile (the build-time snapshot). */
+export function compilePlaybook(playbook: Playbook, literals?: SignalLiterals): CompiledPlaybook {
+  if (literals === undefined || literals.length !== playbook.signals.length) return { playbook, signals: playbook.signals.map(compileSignal) };
+  return { playbook, signals: playbook.signals.map((s, i) => withLiterals(s, literals[i] ? [...(literals[i] ?? [])] : undefined)) };
 }

@@ -5,17 +5,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ErrorCode, HelmTriageError, PlaybookError } from '../errors.js';
-import { compilePlaybook, vetPattern, type CompiledPlaybook } from './compile.js';
+import { vetPattern } from './compile.js';
 import { playbookSchema, type Playbook } from './schema.js';
+import { createPlaybookSet, type PlaybookSet } from './set.js';
 
-export interface PlaybookSet {
-  readonly playbooks: readonly Playbook[];
-  get(id: string): Playbook | undefined;
-  /** Same order as `playbooks`, signals compiled and vetted. */
-  readonly compiled: readonly CompiledPlaybook[];
-  /** Where they came from (directory), for messages. */
-  readonly source: string;
-}
+export { createPlaybookSet, type PlaybookSet } from './set.js';
 
 /** The repo's playbooks/ directory: src/playbooks/load.ts and dist/playbooks/load.js are both two levels below the root. */
 export function defaultPlaybooksDir(): string {
@@ -55,18 +49,6 @@ export function parsePlaybook(text: string, file: string): Playbook {
   });
   if (!playbook.signals.some((s) => s.weight > 0)) throw new PlaybookError(file, 'signals: at least one signal needs a positive weight');
   return playbook;
-}
-
-/** Builds a set from validated playbooks; rejects duplicate ids. */
-export function createPlaybookSet(playbooks: readonly Playbook[], source = '(memory)'): PlaybookSet {
-  const byId = new Map<string, Playbook>();
-  for (const p of playbooks) {
-    if (byId.has(p.id)) throw new PlaybookError(source, `duplicate playbook id "${p.id}": ids must be unique`);
-    byId.set(p.id, p);
-  }
-  const list = Object.freeze([...playbooks]);
-  const compiled = Object.freeze(list.map(compilePlaybook));
-  return { playbooks: list, compiled, source, get: (id) => byId.get(id) };
 }
 
 export function loadPlaybooks(dir?: string): PlaybookSet {

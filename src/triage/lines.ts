@@ -192,19 +192,16 @@ export class LiteralScanner {
   private readonly regex: RegExp | undefined;
   private readonly ids = new Map<string, number>();
   /** By literal id: ids of the other literals it contains. */
-  private readonly implied: Int32Array[] = [];
+  private readonly implied: readonly Int32Array[];
   /** Bucket b holds literal ids bucketItems[bucketStart[b] .. bucketStart[b + 1]), longest first. */
   private readonly bucketStart: Int32Array;
   private readonly bucketItems: Int32Array;
   readonly literals: readonly string[];
 
   constructor(literals: Iterable<string>) {
-    const unique = [...new Set([...literals].filter((l) => l.length > 0))].sort((a, b) => b.length - a.length || a.localeCompare(b));
+    const unique = [...new Set([...literals].filter((l) => l.length > 0))].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
     this.literals = unique;
     unique.forEach((lit, id) => this.ids.set(lit, id));
-    for (const lit of unique) {
-      this.implied.push(Int32Array.from(unique.flatMap((other, id) => (other !== lit && lit.includes(other) ? [id] : []))));
-    }
     const short = unique.some((l) => l.length < 3);
     this.regex = short ? new RegExp(unique.map(escapeRegex).join('|'), 'g') : undefined;
     const counts = new Int32Array(TABLE_SIZE + 1);
@@ -218,6 +215,23 @@ export class LiteralScanner {
     keys.forEach((k, id) => {
       if (k >= 0) this.bucketItems[fill[k]!++] = id;
     });
+    this.implied = unique.map((lit, id) => this.containedIn(lit, id, keys));
+  }
+
+  /** Ids of the other literals inside `lit`, found through the table (one bucket per position, not every literal). */
+  private containedIn(lit: string, id: number, keys: readonly number[]): Int32Array {
+    const inner = new Set<number>();
+    for (let p = 0; p + 3 <= lit.length; p++) {
+      const b = trigram(lit.charCodeAt(p), lit.charCodeAt(p + 1), lit.charCodeAt(p + 2));
+      for (let j = this.bucketStart[b]!; j < this.bucketStart[b + 1]!; j++) {
+        const other = this.bucketItems[j]!;
+        if (other !== id && lit.startsWith(this.literals[other] ?? '', p)) inner.add(other);
+      }
+    }
+    keys.forEach((k, other) => {
+      if (k < 0 && other !== id && lit.includes(this.literals[other] ?? '')) inner.add(other);
+    });
+    return Int32Array.from([...inner].sort((a, b) => a - b));
   }
 
   scan(index: LineIndex): LiteralHits | undefined {
