@@ -9,7 +9,7 @@ import { diagnose } from '../src/triage/diagnose.js';
 
 const indexSchema = z.array(z.object({ file: z.string(), label: z.string().nullable() }).loose());
 
-interface Row { file: string; label: string | null; got: string | null; confidence: number; second: string | null }
+interface Row { file: string; label: string | null; got: string | null; confidence: number; second: string | null; by: string | null; lookalike: string | null }
 
 function parseArgs(argv: string[]): { dir: string; playbooks?: string; verbose: boolean } {
   const args = argv.filter((a) => a !== '--');
@@ -44,7 +44,7 @@ function main(): void {
     const text = readFileSync(join(opts.dir, entry.file), 'utf8');
     const d = diagnose(text, set);
     const second = d.matches.find((m) => m.playbook !== d.playbook)?.playbook ?? null;
-    rows.push({ file: entry.file, label: entry.label, got: d.playbook, confidence: d.confidence, second });
+    rows.push({ file: entry.file, label: entry.label, got: d.playbook, confidence: d.confidence, second, by: d.decision?.decidedBy ?? null, lookalike: d.decision?.lookalike?.id ?? null });
   }
   const classes = [...new Set(rows.flatMap((r) => [r.label, r.got]).filter((x): x is string => x !== null))].sort();
   console.log(`eval: ${rows.length} pastes, ${set.playbooks.length} playbooks from ${set.source}\n`);
@@ -77,6 +77,11 @@ function main(): void {
   console.log(`top-1 accuracy (labelled): ${top1}/${positives.length} = ${pct(top1, positives.length).trim()}`);
   console.log(`false diagnoses on negatives: ${falseOnNeg}/${negatives.length}; wrong class on labelled: ${misdiagnosed}; abstained on labelled: ${abstainedPos}`);
   console.log(`overall: ${correct}/${rows.length} = ${pct(correct, rows.length).trim()}`);
+  const by = (b: string): string => {
+    const decided = rows.filter((r) => r.by === b);
+    return `${b} ${decided.length} (${decided.filter((r) => r.got === r.label).length} right)`;
+  };
+  console.log(`decided by: ${['rules', 'rules+model', 'model'].map(by).join(', ')}; abstained as a lookalike: ${rows.filter((r) => r.got === null && r.lookalike !== null).length} (${rows.filter((r) => r.got === null && r.lookalike !== null && r.label === null).length} of them negatives)`);
 }
 
 main();

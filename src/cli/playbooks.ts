@@ -46,6 +46,13 @@ export function testPlaybooks(set: PlaybookSet): { total: number; failures: stri
       }
     }
   }
+  for (const { lookalike } of set.lookalikes) {
+    for (const [i, ex] of lookalike.examples.entries()) {
+      total++;
+      const d = diagnose(ex.input, set);
+      if (d.playbook !== null) failures.push(`lookalike ${lookalike.id} examples[${i}]${ex.name !== undefined ? ` "${ex.name}"` : ''}: expected none, got ${d.playbook} (${d.confidence.toFixed(2)})`);
+    }
+  }
   return { total, failures };
 }
 
@@ -86,7 +93,7 @@ export function registerPlaybooks(program: Command, ctx: CliContext): Command {
       const set = await load(ctx, dirOf());
       const { total, failures } = testPlaybooks(set);
       for (const f of failures) ctx.io.stdout(`FAIL ${f}\n`);
-      ctx.io.stdout(`${total - failures.length}/${total} examples pass across ${set.playbooks.length} playbooks\n`);
+      ctx.io.stdout(`${total - failures.length}/${total} examples pass across ${set.playbooks.length} playbooks${set.lookalikes.length > 0 ? ` and ${set.lookalikes.length} lookalikes` : ''}\n`);
       if (failures.length > 0) ctx.exitCode = 1;
     });
   return command;

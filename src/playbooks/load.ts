@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ErrorCode, HelmTriageError, PlaybookError } from '../errors.js';
 import { vetPattern } from './compile.js';
-import { playbookSchema, type Playbook } from './schema.js';
+import { lookalikeSchema, playbookSchema, type Lookalike, type Playbook } from './schema.js';
 import { createPlaybookSet, type PlaybookSet } from './set.js';
 
-export { createPlaybookSet, type PlaybookSet } from './set.js';
+export { createPlaybookSet, type CompiledLookalike, type PlaybookSet, type PlaybookSetOptions } from './set.js';
 
 /** The repo's playbooks/ directory: src/playbooks/load.ts and dist/playbooks/load.js are both two levels below the root. */
 export function defaultPlaybooksDir(): string {
@@ -51,6 +51,52 @@ export function parsePlaybook(text: string, file: string): Playbook {
   return playbook;
 }
 
+/** Parses and validates one lookalike file's text. `file` is only used in messages. */
+export function parseLookalike(text: string, file: string): Lookalike {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (err) {
+    throw new PlaybookError(file, `YAML does not parse: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+  const parsed = lookalikeSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`);
+    throw new PlaybookError(file, `invalid lookalike (fix these fields):\n  ${issues.join('\n  ')}`);
+  }
+  const lookalike = parsed.data;
+  const expectedId = basename(file).replace(/\.ya?ml$/, '');
+  if ((file.endsWith('.yaml') || file.endsWith('.yml')) && lookalike.id !== expectedId) {
+    throw new PlaybookError(file, `id: "${lookalike.id}" must equal the file name "${expectedId}"`);
+  }
+  lookalike.signals.forEach((signal, i) => {
+    const problem = vetPattern(signal.pattern);
+    if (problem !== undefined) throw new PlaybookError(file, `signals[${i}].pattern: ${problem}`);
+    if (signal.weight <= 0) throw new PlaybookError(file, `signals[${i}].weight: a lookalike signal needs a positive weight`);
+  });
+  return lookalike;
+}
+
+/** The lookalikes in DIR/lookalikes/*.yaml (none when the folder does not exist). */
+export function loadLookalikes(root: string): Lookalike[] {
+  const dir = join(root, 'lookalikes');
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) return [];
+    names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch {
+    return [];
+  }
+  const seen = new Set<string>();
+  return names.map((name) => {
+    const file = join(dir, name);
+    const l = parseLookalike(readFileSync(file, 'utf8'), file);
+    if (seen.has(l.id)) throw new PlaybookError(file, `duplicate lookalike id "${l.id}"`);
+    seen.add(l.id);
+    return l;
+  });
+}
+
 export function loadPlaybooks(dir?: string): PlaybookSet {
   const root = dir ?? defaultPlaybooksDir();
   let names: string[];
@@ -74,5 +120,5 @@ export function loadPlaybooks(dir?: string): PlaybookSet {
     seen.set(playbook.id, file);
     playbooks.push(playbook);
   }
-  return createPlaybookSet(playbooks, root);
+  return createPlaybookSet(playbooks, root, { lookalikes: loadLookalikes(root) });
 }

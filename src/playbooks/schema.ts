@@ -58,3 +58,20 @@ export type PlaybookSource = z.input<typeof playbookSchema>;
 export type Playbook = z.output<typeof playbookSchema>;
 export type PlaybookCommand = z.output<typeof commandSchema>;
 export type Signal = z.output<typeof signalSchema>;
+
+/**
+ * A lookalike: a kind of text that is not a Helm failure but is easily taken for one (a wrapping tool failing
+ * for its own reasons, an application error at run time). playbooks/lookalikes/*.yaml; the engine abstains
+ * when one outranks every playbook, and says in one line what the text looks like instead.
+ */
+export const lookalikeSchema = z.object({
+  id: z.string().regex(PLAYBOOK_ID, 'lowercase words joined by -'),
+  /** One line for the notes, completing "this looks like …": e.g. "helmfile's own config validation, not a chart". */
+  looksLike: z.string().min(5).max(120),
+  /** Rule signals for this kind of text (positive weights), as in a playbook. */
+  signals: z.array(signalSchema).default([]),
+  /** Texts of this kind, in the shapes people paste; every one must abstain. They also train the model. */
+  examples: z.array(z.object({ name: z.string().optional(), input: z.string() })).min(2),
+});
+
+export type Lookalike = z.output<typeof lookalikeSchema>;

@@ -14,10 +14,11 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signalLiterals, type SignalLiterals } from './compile.js';
-import type { Playbook } from './schema.js';
+import type { Lookalike, Playbook } from './schema.js';
 import { createPlaybookSet, type PlaybookSet } from './set.js';
+import type { TriageModel } from '../triage/model.js';
 
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 export interface SnapshotFile {
   /** Relative to the playbook folder. */
@@ -34,6 +35,10 @@ export interface PlaybookSnapshot {
   playbooks: Playbook[];
   /** Per playbook, its signals' required literals (the matcher's prefilter), so they are not derived again. */
   literals: SignalLiterals[];
+  /** Validated lookalikes (playbooks/lookalikes/*.yaml). */
+  lookalikes: Lookalike[];
+  /** The statistical model trained from the examples (buildTriageModel), so it is not trained at start-up. */
+  model: TriageModel;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -68,12 +73,19 @@ export function playbookFiles(root: string): SnapshotFile[] {
 }
 
 export function snapshotOf(set: PlaybookSet, files: SnapshotFile[]): PlaybookSnapshot {
-  return { v: SNAPSHOT_VERSION, files, playbooks: [...set.playbooks], literals: set.compiled.map(signalLiterals) };
+  return {
+    v: SNAPSHOT_VERSION,
+    files,
+    playbooks: [...set.playbooks],
+    literals: set.compiled.map(signalLiterals),
+    lookalikes: set.lookalikes.map((l) => l.lookalike),
+    model: set.model,
+  };
 }
 
 /** The set the snapshot was taken of; regexes are re-created from their sources (they were vetted at build). */
 export function setFromSnapshot(snapshot: PlaybookSnapshot, source: string): PlaybookSet {
-  return createPlaybookSet(snapshot.playbooks, source, { literals: snapshot.literals });
+  return createPlaybookSet(snapshot.playbooks, source, { literals: snapshot.literals, lookalikes: snapshot.lookalikes, model: snapshot.model });
 }
 
 function sameFiles(a: readonly SnapshotFile[], b: readonly SnapshotFile[]): boolean {
@@ -89,7 +101,9 @@ export function readFreshSnapshot(path: string, dir: string): PlaybookSnapshot |
   let snapshot: PlaybookSnapshot;
   try {
     snapshot = JSON.parse(readFileSync(path, 'utf8')) as PlaybookSnapshot;
-    if (snapshot.v !== SNAPSHOT_VERSION || !Array.isArray(snapshot.files) || !Array.isArray(snapshot.playbooks) || !Array.isArray(snapshot.literals)) return undefined;
+    if (snapshot.v !== SNAPSHOT_VERSION || !Array.isArray(snapshot.files) || !Array.isArray(snapshot.playbooks) || !Array.isArray(snapshot.literals) || !Array.isArray(snapshot.lookalikes) || typeof snapshot.model !== 'object' || snapshot.model === null) {
+      return undefined;
+    }
     return sameFiles(snapshot.files, playbookFiles(dir)) ? snapshot : undefined;
   } catch {
     return undefined;

@@ -15,6 +15,7 @@ export function diagnosisJson(d: Diagnosis, extra: Record<string, unknown> = {})
     matches: d.matches,
     checks: d.checks,
     notes: d.notes,
+    ...(d.decision !== undefined ? { decision: d.decision } : {}),
     input: d.input,
     ...extra,
   };

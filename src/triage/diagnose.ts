@@ -1,20 +1,23 @@
 // The text pipeline: normalize → redact → facts → match → diagnosis. Pure and total: never throws.
-import type { PlaybookSet } from '../playbooks/load.js';
+import type { PlaybookSet } from '../playbooks/set.js';
 import type { Playbook } from '../playbooks/schema.js';
 import { renderTemplate } from '../playbooks/render.js';
 import { extractFacts, factLiterals } from './facts.js';
-import { DEFAULT_MIN_CONFIDENCE, MAX_MATCHES } from './limits.js';
+import { DEFAULT_MIN_CONFIDENCE, MAX_MATCHES, type Calibration } from './limits.js';
 import { LiteralScanner, indexLines } from './lines.js';
-import { matchPlaybooks, round, type ScoredMatch } from './match.js';
+import { bestLookalike, combineSignals, explainTerms, modelView, rulesDecisive, type CombinedMatch, type LookalikeScore, type ModelView } from './combine.js';
+import { matchPlaybooks, round } from './match.js';
 import { byteLength, normalize } from './normalize.js';
 import { redact } from './redact.js';
-import type { Diagnosis, Facts, InputInfo, Match, RenderedCommand } from './types.js';
+import type { Decision, Diagnosis, Facts, InputInfo, Match, MatchSignals, RenderedCommand } from './types.js';
 
 export interface DiagnoseOptions {
   /** Facts given explicitly (slash-command --release/--namespace) win over extracted ones. */
   overrides?: Partial<Facts>;
   /** Below this, abstain (playbook: null). */
   minConfidence?: number;
+  /** How much the model counts (scripts/calibrate.ts tries others); DEFAULT_CALIBRATION otherwise. */
+  calibration?: Calibration;
 }
 
 export function diagnose(text: string, playbooks: PlaybookSet, options: DiagnoseOptions = {}): Diagnosis {
@@ -66,21 +69,29 @@ function diagnoseUnsafe(raw: string, set: PlaybookSet, options: DiagnoseOptions)
     notes.push('the input is empty: paste the failed helm command and the error it printed');
     return emptyDiagnosis(input, notes, text, facts);
   }
-  const scored = matchPlaybooks(set.compiled, index, scanned);
+  const rules = matchPlaybooks(set.compiled, index, scanned);
+  const view = rulesDecisive(rules) ? undefined : modelView(set, index, options.calibration);
+  const scored = combineSignals(rules, set, view, index, scanned);
+  const lookalike = bestLookalike(set.lookalikes, view, index, scanned);
   const threshold = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
-  const primary = choosePrimary(scored, threshold);
-  const matches: Match[] = scored.slice(0, MAX_MATCHES).map((m) => publicMatch(m, primary));
+  const primary = choosePrimary(scored, threshold, lookalike);
+  const matches: Match[] = scored.slice(0, MAX_MATCHES).map((m) => publicMatch(m, primary, threshold, view));
+  const decision = decisionOf(view, threshold, primary, lookalike);
   if (primary === undefined) {
     const best = scored[0];
-    notes.push(
-      best === undefined
-        ? 'no playbook matched: this does not look like a known Helm failure'
-        : `not confident enough to diagnose (best guess ${best.playbook} at ${best.score.toFixed(2)}, needs ${threshold.toFixed(2)})`,
-    );
-    return { ...emptyDiagnosis(input, notes, text, facts), matches };
+    if (lookalike !== undefined && lookalike.score >= threshold && lookalike.score >= (best?.score ?? 0)) {
+      notes.push(`this looks like ${lookalike.looksLike}: no Helm playbook applies`);
+    } else {
+      notes.push(
+        best === undefined
+          ? 'no playbook matched: this does not look like a known Helm failure'
+          : `not confident enough to diagnose (best guess ${best.playbook} at ${best.score.toFixed(2)}, needs ${threshold.toFixed(2)})`,
+      );
+    }
+    return { ...emptyDiagnosis(input, notes, text, facts), matches, decision };
   }
   const playbook = set.get(primary.playbook);
-  if (playbook === undefined) return { ...emptyDiagnosis(input, notes, text, facts), matches };
+  if (playbook === undefined) return { ...emptyDiagnosis(input, notes, text, facts), matches, decision };
   for (const m of scored) {
     if (m !== primary && m.noise && m.score >= threshold) {
       notes.push(`also found ${m.title.toLowerCase()} (${m.playbook}): it is noise around the real error, which is ${primary.playbook}`);
@@ -96,6 +107,7 @@ function diagnoseUnsafe(raw: string, set: PlaybookSet, options: DiagnoseOptions)
     matches,
     checks: [...playbook.checks],
     notes,
+    decision,
     input,
     text,
   };
@@ -106,22 +118,52 @@ const scanners = new WeakMap<object, LiteralScanner>();
 function scannerFor(set: PlaybookSet): LiteralScanner {
   let scanner = scanners.get(set.compiled);
   if (scanner === undefined) {
-    const literals = set.compiled.flatMap((c) => c.signals.flatMap((s) => s.literals ?? []));
+    const literals = [...set.compiled, ...set.lookalikes].flatMap((c) => c.signals.flatMap((s) => s.literals ?? []));
     scanner = new LiteralScanner([...literals, ...factLiterals()]);
     scanners.set(set.compiled, scanner);
   }
   return scanner;
 }
 
-/** The strongest non-noise match above the threshold; noise is primary only when nothing else is. */
-export function choosePrimary(scored: readonly ScoredMatch[], threshold: number): ScoredMatch | undefined {
-  const real = scored.find((m) => !m.noise && m.score >= threshold);
-  if (real) return real;
-  return scored.find((m) => m.noise && m.score >= threshold);
+/**
+ * The one place that decides: the strongest non-noise match above the threshold (noise is primary only when
+ * nothing else is), unless a lookalike (a text that is not a Helm failure) scores at least as high.
+ */
+export function choosePrimary<M extends Pick<Match, 'score'> & { noise: boolean }>(
+  scored: readonly M[],
+  threshold: number,
+  lookalike?: Pick<LookalikeScore, 'score'>,
+): M | undefined {
+  const pick = scored.find((m) => !m.noise && m.score >= threshold) ?? scored.find((m) => m.noise && m.score >= threshold);
+  if (pick !== undefined && lookalike !== undefined && lookalike.score >= threshold && lookalike.score >= pick.score) return undefined;
+  return pick;
 }
 
-function publicMatch(m: ScoredMatch, primary: ScoredMatch | undefined): Match {
-  const out: Match = { playbook: m.playbook, title: m.title, score: m.score, evidence: m.evidence };
+/** What carried a match over the line: the rules alone, the model alone, or only both together. */
+export function decidedBy(m: Pick<CombinedMatch, 'rule' | 'positive'>, threshold: number): NonNullable<MatchSignals['decidedBy']> {
+  if (m.rule >= threshold) return 'rules';
+  return m.positive > 0 ? 'rules+model' : 'model';
+}
+
+function decisionOf(view: ModelView | undefined, threshold: number, primary: CombinedMatch | undefined, lookalike: LookalikeScore | undefined): Decision {
+  let model: Decision['model'] = null;
+  if (view !== undefined) {
+    const posterior = view.scores.posterior;
+    let top = 0;
+    for (let i = 1; i < posterior.length; i++) if ((posterior[i] ?? 0) > (posterior[top] ?? 0)) top = i;
+    model = { top: view.rt.model.classes[top] ?? '', probability: round(posterior[top] ?? 0) };
+  }
+  const out: Decision = { threshold, decidedBy: primary === undefined ? null : decidedBy(primary, threshold), model };
+  if (primary === undefined && lookalike !== undefined && lookalike.score >= threshold) {
+    out.lookalike = { id: lookalike.id, looksLike: lookalike.looksLike, score: lookalike.score, rule: lookalike.rule, model: lookalike.model };
+  }
+  return out;
+}
+
+function publicMatch(m: CombinedMatch, primary: CombinedMatch | undefined, threshold: number, view: ModelView | undefined): Match {
+  const signals: MatchSignals = { rule: m.rule, model: m.model, terms: m.lifted && view !== undefined ? explainTerms(view, m.playbook) : [] };
+  if (m === primary) signals.decidedBy = decidedBy(m, threshold);
+  const out: Match = { playbook: m.playbook, title: m.title, score: m.score, evidence: m.evidence, signals };
   // Noise is flagged unless it is itself the diagnosis.
   if (m.noise && primary !== m) out.noise = true;
   return out;

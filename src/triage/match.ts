@@ -24,6 +24,39 @@ export interface ScoredMatch extends Match {
   matchedSignals: string[];
   vetoed: string[];
   noise: boolean;
+  /** Noisy-OR of the positive rule signals, before vetoes. */
+  positive: number;
+  /** Product of the matched vetoes' factors (1 when none matched). */
+  veto: number;
+}
+
+/** The factor the playbook's matched vetoes multiply a score by, and their ids (for candidates with no rule hit). */
+export function vetoFactor(compiled: CompiledPlaybook, prepared: PreparedText, scanned?: LiteralHits): { veto: number; vetoed: string[]; evidence: Evidence[] } {
+  let veto = 1;
+  const vetoed: string[] = [];
+  const evidence: Evidence[] = [];
+  for (const signal of compiled.signals) {
+    if (signal.weight >= 0) continue;
+    const hits = signalLines(signal, prepared, 1, scanned);
+    if (hits.length === 0) continue;
+    veto *= 1 + signal.weight;
+    vetoed.push(signal.id);
+    for (const idx of hits) evidence.push({ line: idx + 1, text: clip(prepared.line(idx)), signal: signal.id, weight: signal.weight });
+  }
+  return { veto, vetoed, evidence };
+}
+
+/** Noisy-OR of the signals (all positive) that match somewhere in the text; 0 when none does. */
+export function signalScore(signals: readonly CompiledSignal[], prepared: PreparedText, scanned?: LiteralHits): { score: number; matched: string[] } {
+  let miss = 1;
+  const matched: string[] = [];
+  for (const signal of signals) {
+    if (signal.weight <= 0) continue;
+    if (signalLines(signal, prepared, 1, scanned).length === 0) continue;
+    miss *= 1 - signal.weight;
+    matched.push(signal.id);
+  }
+  return { score: 1 - miss, matched };
 }
 
 export function scorePlaybook(compiled: CompiledPlaybook, prepared: PreparedText, scanned?: LiteralHits): ScoredMatch | undefined {
@@ -69,6 +102,8 @@ export function scorePlaybook(compiled: CompiledPlaybook, prepared: PreparedText
     matchedSignals,
     vetoed,
     noise: compiled.playbook.noise,
+    positive: 1 - miss,
+    veto,
   };
 }
 

@@ -65,13 +65,39 @@ export interface Evidence {
   weight: number;
 }
 
+/** Which signals gave a match its score: `score` combines the rule score and the model's posterior. */
+export interface MatchSignals {
+  /** Rule score alone: noisy-OR of the matched signals, times the matched vetoes. */
+  rule: number;
+  /** The model's posterior probability for this playbook; null when the rules alone were decisive. */
+  model: number | null;
+  /** The word n-grams that most favoured this playbook in the model (over its strongest rival). */
+  terms: string[];
+  /** On the diagnosed match: what carried it over the abstain line. */
+  decidedBy?: 'rules' | 'model' | 'rules+model';
+}
+
 export interface Match {
   playbook: string;
   title: string;
+  /** Combined score of the rule signals and the model, 0..1; the diagnosis needs the abstain line. */
   score: number;
   evidence: Evidence[];
   /** True when this match is secondary noise around the primary error (e.g. cleanup messages). */
   noise?: boolean;
+  signals?: MatchSignals;
+}
+
+/** How the engine decided: the line it used and, when it abstained because of one, the lookalike. */
+export interface Decision {
+  threshold: number;
+  /** What carried the diagnosis; null when the engine abstained. */
+  decidedBy: MatchSignals['decidedBy'] | null;
+  /** The model's own top class (a playbook id, a lookalike id, "(none)" or "(none) <playbook>" for a playbook's
+   * near misses) and its posterior; null when the rules were decisive and the model was not consulted. */
+  model: { top: string; probability: number } | null;
+  /** The text looks like this instead of a Helm failure (a lookalike outranked every playbook). */
+  lookalike?: { id: string; looksLike: string; score: number; rule: number; model: number | null };
 }
 
 export interface InputInfo {
@@ -96,6 +122,8 @@ export interface Diagnosis {
   checks: string[];
   /** Short notes for the reader: noise flagged, input cut, where the error text came from … */
   notes: string[];
+  /** Which signals decided (absent on empty, binary or failed input). */
+  decision?: Decision;
   input: InputInfo;
   /** The normalized, redacted text: the only form of the input the system keeps. */
   text: string;

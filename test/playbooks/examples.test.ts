@@ -18,6 +18,29 @@ const KNOWN_PLACEHOLDERS = new Set([
   'apiVersion', 'kind', 'kubeVersion', 'flags', 'setValues', 'image',
 ]);
 
+describe('lookalike examples', () => {
+  it('loads the lookalikes that keep wrapping tools and application errors negative', () => {
+    expect(set.lookalikes.map((l) => l.lookalike.id)).toEqual(expect.arrayContaining(['helmfile-config', 'terraform-config', 'argocd-status', 'flux-source', 'app-runtime']));
+  });
+
+  for (const { lookalike } of set.lookalikes) {
+    describe(lookalike.id, () => {
+      lookalike.examples.forEach((ex, i) => {
+        it(`example ${i}${ex.name !== undefined ? ` (${ex.name})` : ''} → abstain`, () => {
+          expect(diagnose(ex.input, set).playbook).toBeNull();
+        });
+      });
+
+      it('says in one line what the text looks like', () => {
+        expect(lookalike.looksLike).not.toContain('\n');
+        const noted = lookalike.examples.filter((ex) => diagnose(ex.input, set).notes.some((n) => n.includes(lookalike.looksLike)));
+        // Most of its own examples are recognised as this lookalike (not merely abstained on).
+        expect(noted.length).toBeGreaterThanOrEqual(Math.ceil(lookalike.examples.length / 2));
+      });
+    });
+  }
+});
+
 describe('playbook examples', () => {
   it('loads at least the five founding playbooks with their checks', () => {
     for (const [id, checks] of Object.entries(FOUNDING)) expect(set.get(id)?.checks).toEqual(checks);
