@@ -28,6 +28,7 @@ export function defineCheck<G>(spec: CheckSpec<G>): DefinedCheck<G> {
     id: spec.id,
     description: spec.description,
     permissions: spec.permissions,
+    ...(spec.decisive ? { decisive: true } : {}),
     gather: spec.gather,
     judge,
     async run(ctx: CheckContext): Promise<Finding> {

@@ -1,11 +1,11 @@
 // The whole in-process triage for the CLI (and the embedded mode): text diagnosis → (the error
-// stored in the release, when the text has none) → the playbook's checks → verdict.
+// stored in the release, when the text has none) → the checks of every plausible candidate → verdict.
 import type { ReadOnlyKube } from '../kube/types.js';
 import type { PlaybookSet } from '../playbooks/load.js';
-import { renderTemplate } from '../playbooks/render.js';
 import { diagnose } from '../triage/diagnose.js';
 import type { Diagnosis, Facts } from '../triage/types.js';
-import { decideVerdict } from '../triage/verdict.js';
+import { planChecks } from '../triage/candidates.js';
+import { judgeCandidates } from '../triage/verdict.js';
 import { findingFromError } from './errors.js';
 import { runChecks } from './run.js';
 import { readStoredFailure, type StoredFailure } from './stored-failure.js';
@@ -66,27 +66,14 @@ export async function diagnoseWithChecks(input: TriageWithChecksInput): Promise<
     }
   }
 
-  const runOpts = { facts: diagnosis.facts, kube, signal, ...(input.now ? { now: input.now } : {}), ...(input.perCheckTimeoutMs ? { perCheckTimeoutMs: input.perCheckTimeoutMs } : {}) };
-  let findings = await runChecks({ ...runOpts, checks: diagnosis.checks });
-  let verdict = decideVerdict(diagnosis, findings, playbooks);
-
-  // A refuted text match promoted an alternative: check that one too, once.
-  const promoted = verdict.playbook !== null && verdict.playbook !== diagnosis.playbook ? playbooks.get(verdict.playbook) : undefined;
-  if (promoted && promoted.checks.length > 0) {
-    const ran = new Set(findings.map((f) => f.check));
-    const more = await runChecks({ ...runOpts, checks: promoted.checks.filter((c) => !ran.has(c)) });
-    const relevant = [...findings.filter((f) => promoted.checks.includes(f.check)), ...more];
-    const second = decideVerdict({
-      playbook: promoted.id,
-      confidence: verdict.confidence,
-      rootCause: renderTemplate(promoted.rootCause.trim(), diagnosis.facts).text,
-      matches: diagnosis.matches.filter((m) => m.playbook !== diagnosis.playbook),
-      facts: diagnosis.facts,
-    }, relevant, playbooks);
-    const refuted = findings.filter((f) => f.status === 'refuted').map((f) => f.summary).join('; ');
-    verdict = { ...second, summary: `${second.summary} (${diagnosis.playbook} refuted: ${refuted})` };
-    findings = [...findings, ...more];
-  }
+  // Every plausible candidate's checks at once (not only the winner's): the cluster decides between them,
+  // and the shared history memo reads each release once for all of them.
+  const plan = planChecks(diagnosis, playbooks);
+  const findings = await runChecks({
+    checks: plan.checks, facts: diagnosis.facts, kube, signal,
+    ...(input.now ? { now: input.now } : {}), ...(input.perCheckTimeoutMs ? { perCheckTimeoutMs: input.perCheckTimeoutMs } : {}),
+  });
+  const verdict = judgeCandidates({ ...diagnosis, candidates: plan.candidates }, findings, playbooks);
   return { diagnosis, findings: [...extra, ...findings], verdict, source };
 }
 

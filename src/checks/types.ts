@@ -30,6 +30,8 @@ export interface Check {
   description: string;
   /** The read permissions it needs, e.g. `get services`, for RBAC docs. */
   permissions: string[];
+  /** Its answer alone can confirm or refute the playbook (its findings carry `decisive`). */
+  decisive?: boolean;
   run(ctx: CheckContext): Promise<Finding>;
 }
 
@@ -42,4 +44,11 @@ export interface Verdict {
   /** One line, quoting live facts where the checks found them. */
   summary: string;
   rootCause: string | null;
+  /**
+   * Set when the cluster decided a different playbook than the text diagnosis (a promotion): what the
+   * first, text-only answer said (playbook null: it abstained). That answer was a guess.
+   */
+  firstGuess?: { playbook: string | null; confidence: number };
+  /** Every playbook whose checks ran, with what its findings said (src/triage/candidates.ts). */
+  candidates?: Array<{ playbook: string; score: number; status: VerdictStatus }>;
 }

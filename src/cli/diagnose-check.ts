@@ -12,6 +12,10 @@ import type { CliContext } from './context.js';
 import { wantsColor } from './io.js';
 import { diagnosisJson } from '../render/json.js';
 import { DEFAULT_PREFIX } from '../queue/names.js';
+import { checkPlanFor } from '../queue/check-job.js';
+import type { PlaybookSet } from '../playbooks/load.js';
+import { adoptVerdict } from '../triage/verdict.js';
+import { adoptedFields, adoptedText } from './adopted.js';
 import { factOverrides, type DiagnoseCommandOptions, type DiagnoseEnrichment, type DiagnoseExtension } from './diagnose.js';
 
 export const DEFAULT_CHECK_TIMEOUT_SECONDS = 10;
@@ -53,8 +57,9 @@ export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => Re
       if (raw['viaQueue'] === true) {
         const { checkViaQueue, nothingToCheck, viaQueueEnrichment, viaQueueOptions } = await import('./diagnose-via-queue.js');
         const via = viaQueueOptions(raw, ctx.io.env, { deadlineSeconds: deadline, overrides: factOverrides(options) });
-        if (diagnosis.playbook === null || diagnosis.checks.length === 0) return nothingToCheck(diagnosis, ctx, playbooks);
-        return viaQueueEnrichment(diagnosis, await checkViaQueue(diagnosis, via), ctx, playbooks);
+        const plan = checkPlanFor(diagnosis, playbooks);
+        if (plan === null) return nothingToCheck(diagnosis, ctx, playbooks);
+        return viaQueueEnrichment(diagnosis, await checkViaQueue(diagnosis, plan, via), ctx, playbooks);
       }
       if (raw['cluster'] !== undefined || raw['queuePrefix'] !== undefined) throw new UsageError('--cluster and --queue-prefix only apply with --via-queue');
       const access: KubeAccessOptions = { env: ctx.io.env };
@@ -73,18 +78,21 @@ export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => Re
         overrides: factOverrides(options),
         perCheckTimeoutMs: perCheck * 1000,
       });
-      return enrichment(result, ctx);
+      return enrichment(result, ctx, playbooks);
     },
   };
 }
 
-function enrichment(r: TriageWithChecks, ctx: CliContext): DiagnoseEnrichment {
+function enrichment(r: TriageWithChecks, ctx: CliContext, playbooks: PlaybookSet): DiagnoseEnrichment {
   const fromRecord = r.source.kind === 'release-record';
   // When the error came from the release record, that diagnosis replaces the text-only one.
   const { input: _input, ...replaced } = fromRecord ? diagnosisJson(r.diagnosis) : {};
   void _input;
   const color = wantsColor(ctx.io);
+  // When the cluster confirmed another candidate than the text's (or the text abstained), that one.
+  const adopted = adoptVerdict(r.diagnosis, r.verdict, playbooks);
   const text = (fromRecord ? `\n${renderText(r.diagnosis, { color, heading: 'Diagnosis of the error stored in the release' })}` : '')
+    + adoptedText(r.diagnosis, adopted, color)
     + renderChecksText(r.verdict, r.findings, r.source, { color });
-  return { fields: { ...replaced, findings: r.findings, verdict: r.verdict, source: r.source }, text };
+  return { fields: { ...replaced, ...adoptedFields(r.diagnosis, adopted), findings: r.findings, verdict: r.verdict, source: r.source }, text };
 }

@@ -6,13 +6,16 @@ import { UsageError } from '../errors.js';
 import type { PlaybookSet } from '../playbooks/load.js';
 // names.ts imports nothing (no BullMQ): safe to load eagerly.
 import { DEFAULT_PREFIX } from '../queue/names.js';
+import { buildCheckJob } from '../queue/check-job.js';
 import type { CheckJob, CheckResult, ReportedJob } from '../queue/types.js';
+import type { CheckPlan } from '../triage/candidates.js';
 import type { Diagnosis, Facts } from '../triage/types.js';
-import { decideVerdict } from '../triage/verdict.js';
+import { adoptVerdict, decideVerdict } from '../triage/verdict.js';
 import { MemoryKeyValueStore } from '../store/memory-kv.js';
 import { renderChecksText, type QueueSource } from './check-text.js';
 import type { CliContext } from './context.js';
 import type { DiagnoseEnrichment } from './diagnose.js';
+import { adoptedFields, adoptedText } from './adopted.js';
 import { wantsColor } from './io.js';
 
 export interface ViaQueueOptions {
@@ -49,22 +52,9 @@ export function viaQueueOptions(raw: Record<string, unknown>, env: NodeJS.Proces
   return { redisUrl, cluster, prefix: typeof prefix === 'string' ? prefix : envPrefix || DEFAULT_PREFIX, ...rest };
 }
 
-/** Pure: the check job for a diagnosis, as the bot builds it (the redacted text only, never the raw paste). */
-export function checkJobFor(diagnosis: Diagnosis, options: Pick<ViaQueueOptions, 'cluster' | 'deadlineSeconds' | 'overrides'>, correlationId: string, now: number): CheckJob {
-  return {
-    v: 1,
-    text: diagnosis.text,
-    facts: { ...diagnosis.facts, ...options.overrides },
-    playbook: diagnosis.playbook ?? '',
-    checks: [...diagnosis.checks],
-    cluster: options.cluster,
-    requester: { kind: 'cli', correlationId },
-    deadline: now + options.deadlineSeconds * 1000,
-    createdAt: now,
-    confidence: diagnosis.confidence,
-    rootCause: diagnosis.rootCause,
-    matches: diagnosis.matches.map((m) => ({ playbook: m.playbook, title: m.title, score: m.score, evidence: m.evidence, ...(m.noise ? { noise: true } : {}) })),
-  };
+/** Pure: the check job for a diagnosis, as the bot builds it (one builder: src/queue/check-job.ts). */
+export function checkJobFor(diagnosis: Diagnosis, plan: CheckPlan, options: Pick<ViaQueueOptions, 'cluster' | 'deadlineSeconds' | 'overrides'>, correlationId: string, now: number): CheckJob {
+  return buildCheckJob(diagnosis, plan, { cluster: options.cluster, requester: { kind: 'cli', correlationId }, now, deadlineSeconds: options.deadlineSeconds, overrides: options.overrides });
 }
 
 /** One short-lived connection: is Redis there at all? Answers "unavailable" at once instead of starting BullMQ against nothing. */
@@ -92,7 +82,7 @@ function delay<T>(ms: number, value: T): { promise: Promise<T>; cancel: () => vo
  * Submits the checks and waits for the first answer to this very request, or the deadline. Never
  * throws for Redis trouble: an unreachable queue is an `unavailable` result.
  */
-export async function checkViaQueue(diagnosis: Diagnosis, options: ViaQueueOptions, now: () => number = Date.now): Promise<CheckResult> {
+export async function checkViaQueue(diagnosis: Diagnosis, plan: CheckPlan, options: ViaQueueOptions, now: () => number = Date.now): Promise<CheckResult> {
   const [{ BullMqDispatcher, UNAVAILABLE_REASON }, { startResultConsumer }, { noAgentResult }] = await Promise.all([
     import('../queue/dispatcher.js'),
     import('../queue/result-consumer.js'),
@@ -124,7 +114,7 @@ export async function checkViaQueue(diagnosis: Diagnosis, options: ViaQueueOptio
     timers.push(connect.cancel);
     const connected = await Promise.race([consumer.ready().then(() => true, () => false), connect.promise]);
     if (!connected) return unavailable('none');
-    const job = checkJobFor(diagnosis, options, correlationId, now());
+    const job = checkJobFor(diagnosis, plan, options, correlationId, now());
     const receipt = await dispatcher.submit(job);
     if (receipt.status === 'unavailable') return unavailable(receipt.jobId, receipt.reason);
     const deadline = delay(Math.max(0, job.deadline - now()) + ANSWER_GRACE_MS, null);
@@ -155,9 +145,11 @@ export function viaQueueEnrichment(diagnosis: Diagnosis, result: CheckResult, ct
   };
   const { kind: _kind, ...checks } = source;
   void _kind;
+  const color = wantsColor(ctx.io);
+  const adopted = adoptVerdict(diagnosis, verdict, playbooks);
   return {
-    fields: { findings: result.findings, verdict, source: { kind: 'queue', cluster: result.cluster }, checks },
-    text: renderChecksText(verdict, result.findings, source, { color: wantsColor(ctx.io) }),
+    fields: { ...adoptedFields(diagnosis, adopted), findings: result.findings, verdict, source: { kind: 'queue', cluster: result.cluster }, checks },
+    text: adoptedText(diagnosis, adopted, color) + renderChecksText(verdict, result.findings, source, { color }),
   };
 }
 

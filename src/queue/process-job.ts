@@ -4,7 +4,7 @@ import type { ReadOnlyKube } from '../kube/types.js';
 import type { Logger } from '../log.js';
 import { metrics } from '../metrics.js';
 import type { PlaybookSet } from '../playbooks/load.js';
-import { decideVerdict } from '../triage/verdict.js';
+import { judgeCandidates } from '../triage/verdict.js';
 import { describeFailure } from './failure.js';
 import { shouldRetry, type RetryPolicy } from './retry.js';
 import type { CheckJob, CheckResult } from './types.js';
@@ -97,13 +97,18 @@ export async function processCheckJob(jobId: string, job: CheckJob, deps: Proces
     clearTimeout(timeout);
   }
 
-  const verdict = decideVerdict(
+  // The same judge as the in-process --check: across every candidate the job carries. A job from an
+  // older bot carries none: its one playbook is the candidate.
+  const playbook = job.playbook === '' ? null : job.playbook;
+  const candidates = job.candidates ?? (playbook ? [{ playbook, score: job.confidence ?? 0, checks: job.checks, primary: true }] : []);
+  const verdict = judgeCandidates(
     {
-      playbook: job.playbook,
+      playbook,
       confidence: job.confidence ?? 0,
       rootCause: job.rootCause ?? null,
       matches: job.matches ?? [],
       facts: job.facts,
+      candidates,
     },
     findings,
     deps.playbooks,

@@ -61,12 +61,22 @@ export const matchSchema = z.object({
   noise: z.boolean().optional(),
 });
 
+/** One playbook whose checks the job carries (src/triage/candidates.ts). */
+export const candidateSchema = z.object({
+  playbook: z.string(),
+  score: z.number(),
+  checks: z.array(z.string()),
+  primary: z.boolean().optional(),
+});
+
 export const checkJobSchema = z.object({
   v: z.literal(1),
   /** Redacted, normalized text: never the raw paste. */
   text: z.string(),
   facts: factsSchema,
+  /** The text diagnosis' playbook; '' when the text abstained (the candidates' checks still run). */
   playbook: z.string(),
+  /** Every check to run: the union of the candidates' checks. */
   checks: z.array(z.string()),
   cluster: z.string(),
   requester: requesterSchema,
@@ -77,6 +87,8 @@ export const checkJobSchema = z.object({
   confidence: z.number().min(0).max(1).optional(),
   rootCause: z.string().nullable().optional(),
   matches: z.array(matchSchema).optional(),
+  /** The playbooks whose checks `checks` holds; the agent's verdict judges across them. */
+  candidates: z.array(candidateSchema).optional(),
 });
 export type CheckJob = z.infer<typeof checkJobSchema>;
 
@@ -106,12 +118,15 @@ const findingSchema = z.object({
   decisive: z.boolean().optional(),
 });
 
+const verdictStatusSchema = z.enum(['confirmed', 'refuted', 'inconclusive', 'text-only']);
 const verdictSchema = z.object({
   playbook: z.string().nullable(),
-  status: z.enum(['confirmed', 'refuted', 'inconclusive', 'text-only']),
+  status: verdictStatusSchema,
   confidence: z.number(),
   summary: z.string(),
   rootCause: z.string().nullable(),
+  firstGuess: z.object({ playbook: z.string().nullable(), confidence: z.number() }).optional(),
+  candidates: z.array(z.object({ playbook: z.string(), score: z.number(), status: verdictStatusSchema })).optional(),
 });
 
 export const checkResultSchema = z.object({

@@ -149,7 +149,10 @@ function checksBlocks(checks: ChecksState): Block[] {
       const verdict = result.verdict
         ? `*Verdict:* ${escapeSlack(result.verdict.status)} (${formatPercent(result.verdict.confidence)}) — ${escapeSlack(truncate(summaryAfterBadge(result.verdict.status, result.verdict.summary), 500))}`
         : '*Verdict:* none';
-      blocks.push(section(`*Checked on cluster ${codeSpan(result.cluster)}*\n${verdict}`));
+      const guess = result.verdict?.firstGuess && result.verdict.status === 'confirmed' && result.verdict.playbook
+        ? `\n_The first reply was a guess (${result.verdict.firstGuess.playbook === null ? 'no confident diagnosis from the text' : `the text pointed to ${codeSpan(result.verdict.firstGuess.playbook)}`}): the cluster confirmed ${codeSpan(result.verdict.playbook)}._`
+        : '';
+      blocks.push(section(`*Checked on cluster ${codeSpan(result.cluster)}*\n${verdict}${guess}`));
       if (result.findings.length > 0) {
         const lines = result.findings.slice(0, 12).map((f) => findingLine(f, 2));
         const more = result.findings.length > 12 ? `\n_…${result.findings.length - 12} more findings on the details page_` : '';
@@ -205,7 +208,8 @@ export function renderSlackMessage(diagnosis: Diagnosis, ctx: SlackRenderContext
     const known = ctx.playbookIds && ctx.playbookIds.length > 0
       ? `\n*Known failure classes:* ${ctx.playbookIds.map((id) => codeSpan(id)).join(', ')}`
       : '';
-    blocks.push(section(`I could not match this output to a known failure with enough confidence, so I won't guess.${guess}${known}`));
+    const checking = ctx.checks.state === 'pending' ? ' I am checking the closest candidates on the cluster: this message updates if it confirms one.' : '';
+    blocks.push(section(`I could not match this output to a known failure with enough confidence, so I won't guess.${guess}${checking}${known}`));
   } else {
     blocks.push(section(factsLine(diagnosis, cluster)));
     if (diagnosis.rootCause) blocks.push(section(`*Root cause*\n${escapeSlack(diagnosis.rootCause)}`));

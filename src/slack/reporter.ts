@@ -7,6 +7,7 @@ import type { CheckJob, CheckResult, ResultReporter } from '../queue/types.js';
 import type { KeyValueStore } from '../store/kv.js';
 import type { TriageStore } from '../store/triages.js';
 import type { Diagnosis, Facts } from '../triage/types.js';
+import { adoptVerdict } from '../triage/verdict.js';
 import { keys, TTL } from './keys.js';
 import type { MessageRef, SlackPublisher } from './publisher.js';
 import { describeError } from './slack-errors.js';
@@ -39,8 +40,8 @@ function diagnosisFromJob(job: CheckJob, result: CheckResult, playbooks: Playboo
     if (typeof value === 'string') facts[name] = value;
   }
   return {
-    playbook: job.playbook,
-    title: playbook?.title ?? job.playbook,
+    playbook: job.playbook === '' ? null : job.playbook,
+    title: job.playbook === '' ? null : playbook?.title ?? job.playbook,
     confidence: result.verdict?.confidence ?? 0,
     facts,
     rootCause: result.verdict?.rootCause ?? null,
@@ -87,7 +88,11 @@ export class SlackReporter implements ResultReporter {
           checks: { outcome: result.outcome, ...(result.message ? { message: result.message } : {}), completedAt: result.completedAt },
         })
         : null;
-      const diagnosis = stored?.diagnosis ?? diagnosisFromJob(job, result, this.deps.playbooks);
+      const original = stored?.diagnosis ?? diagnosisFromJob(job, result, this.deps.playbooks);
+      // The cluster confirmed another candidate than the first reply (or the first reply abstained):
+      // the reply, the details page and a re-run show the confirmed diagnosis from now on.
+      const diagnosis = adoptVerdict(original, result.verdict, this.deps.playbooks);
+      if (diagnosis !== original && triageId && stored) await this.deps.triageStore.update(triageId, { diagnosis });
       const message = renderSlackMessage(diagnosis, {
         triageId,
         publicBaseUrl: this.deps.publicBaseUrl,

@@ -2,7 +2,8 @@
 // the text diagnosis, then hand the checks to the dispatcher. The reply never waits for the queue.
 import type { PlaybookSet } from '../playbooks/load.js';
 import { renderSlackMessage, type ChecksState } from '../render/slack.js';
-import type { CheckJob, Requester } from '../queue/types.js';
+import { buildCheckJob, checkPlanFor, type JobDiagnosis } from '../queue/check-job.js';
+import type { Requester } from '../queue/types.js';
 import { diagnose } from '../triage/diagnose.js';
 import type { Diagnosis, Facts } from '../triage/types.js';
 import { clusterFor } from './channel-clusters.js';
@@ -44,7 +45,8 @@ export async function runTriage(services: SlackServices, req: TriageRequest): Pr
   const { config, logger } = services;
   const diagnosis = req.diagnosis ?? diagnoseText(services, req.text, req.overrides);
   const cluster = clusterFor(req.channel, services.channelClusters, config.CLUSTER_NAME, req.clusterOverride);
-  const wantsChecks = diagnosis.playbook !== null && diagnosis.checks.length > 0;
+  // An abstaining first reply still has candidates the cluster can decide (src/triage/candidates.ts).
+  const wantsChecks = checkPlanFor(diagnosis, services.playbooks) !== null;
   // Failures up to the post are NothingPostedError (the caller may answer again); the publisher says which of its own are.
   const access = wantsChecks ? await beforePosting(services.access.decide(req.channel, req.userId)) : { allowed: true as const };
 
@@ -80,7 +82,7 @@ export async function runTriage(services: SlackServices, req: TriageRequest): Pr
 }
 
 export interface SubmitInput {
-  diagnosis: Pick<Diagnosis, 'text' | 'facts' | 'playbook' | 'checks' | 'confidence' | 'rootCause' | 'matches'>;
+  diagnosis: JobDiagnosis;
   cluster: string;
   triageId: string;
   ref: MessageRef;
@@ -112,21 +114,14 @@ export type SubmitOutcome =
 export async function submitChecks(services: SlackServices, input: SubmitInput): Promise<SubmitOutcome> {
   const now = services.now();
   const { diagnosis } = input;
-  if (diagnosis.playbook === null) return { status: 'unavailable', reason: 'no playbook matched' };
-  const job: CheckJob = {
-    v: 1,
-    text: diagnosis.text,
-    facts: diagnosis.facts,
-    playbook: diagnosis.playbook,
-    checks: [...diagnosis.checks],
+  const plan = checkPlanFor(diagnosis, services.playbooks);
+  if (plan === null) return { status: 'unavailable', reason: 'no playbook with cluster checks matched' };
+  const job = buildCheckJob(diagnosis, plan, {
     cluster: input.cluster,
     requester: requesterFor(input.ref, { triageId: input.triageId, userId: input.req.userId, teamId: input.req.teamId, threadTs: input.threadTs }),
-    deadline: now + services.config.CHECK_DEADLINE_SECONDS * 1000,
-    createdAt: now,
-    confidence: diagnosis.confidence,
-    rootCause: diagnosis.rootCause,
-    matches: diagnosis.matches.map((m) => ({ playbook: m.playbook, title: m.title, score: m.score, evidence: m.evidence, ...(m.noise ? { noise: true } : {}) })),
-  };
+    now,
+    deadlineSeconds: services.config.CHECK_DEADLINE_SECONDS,
+  });
   try {
     const receipt = await services.dispatcher.submit(job);
     services.logger.info({ triageId: input.triageId, jobId: receipt.jobId, status: receipt.status, cluster: input.cluster }, 'checks submitted');

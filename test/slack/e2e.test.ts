@@ -48,6 +48,10 @@ describe('Slack end to end with Redis, BullMQ, an agent and the local Kubernetes
       objects: [
         { helmRelease: { name: 'web', namespace: 'shop', revision: 6, status: 'superseded' } },
         { helmRelease: { name: 'web', namespace: 'shop', revision: 7, status: 'failed', description: 'Upgrade "web" failed: spec.selector: field is immutable' } },
+        // orders-db pins its image tag in the user-supplied values; ledger-db pins nothing.
+        { helmRelease: { name: 'orders-db', namespace: 'data', revision: 5, status: 'superseded', config: { image: { tag: '11' } } } },
+        { helmRelease: { name: 'orders-db', namespace: 'data', revision: 6, status: 'deployed', config: { image: { tag: '11' } } } },
+        { helmRelease: { name: 'ledger-db', namespace: 'data', revision: 3, status: 'deployed', config: { persistence: { size: '20Gi' } } } },
       ],
     });
     slack = await startSlackApiServer();
@@ -124,5 +128,39 @@ describe('Slack end to end with Redis, BullMQ, an agent and the local Kubernetes
     expect(slack.responses.filter((r) => r.id === 'rerun')).toHaveLength(0);
     const last = payloadText(slack.callsTo('chat.update')[2]?.params ?? {});
     expect(last).toContain('✅ release web revision 7 (failed)');
+  });
+
+  it('an abstaining first reply still checks the candidates, and the update shows the diagnosis the cluster confirmed', async () => {
+    slack.reset();
+    const prose = 'since we moved the pipeline to `helm upgrade orders-db ./postgres -n data --reuse-values`, after every upgrade the pod is back on image postgres:11 although values.yaml says 15';
+    await sendCommand(a.url, SIGNING_SECRET, { text: prose, channel_id: 'C0E2E0004' });
+    const post = await slack.waitFor('text reply', () => slack.callsTo('chat.postMessage')[0]);
+    const first = payloadText(post.params);
+    expect(first).toContain('No confident diagnosis');
+    expect(first).toContain('I am checking the closest candidates on the cluster');
+    const update = await slack.waitFor('updated reply', () => slack.callsTo('chat.update')[0], 15_000);
+    expect(update.params.ts).toBe(post.response?.ts);
+    const body = payloadText(update.params);
+    expect(body).toContain('A stored value pins the image');
+    expect(body).not.toContain('No confident diagnosis');
+    expect(body).toContain('The first reply was a guess (no confident diagnosis from the text): the cluster confirmed `pinned-values`');
+    expect(body).toContain('confirmed by the cluster: revision 6 of orders-db stores user-supplied image.tag=\\"11\\"');
+    expect(body).toContain('helm get values orders-db -n data');
+    expect(body).toContain('--reset-then-reuse-values');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack.callsTo('chat.update')).toHaveLength(1);
+    expect(kube.writeAttempts).toHaveLength(0);
+  });
+
+  it('an abstaining first reply whose candidate the cluster refutes stays an abstention', async () => {
+    slack.reset();
+    const prose = 'since we moved the pipeline to `helm upgrade ledger-db ./postgres -n data --reuse-values`, after every upgrade the pod is back on image postgres:11 although values.yaml says 15';
+    await sendCommand(a.url, SIGNING_SECRET, { text: prose, channel_id: 'C0E2E0005' });
+    await slack.waitFor('text reply', () => slack.callsTo('chat.postMessage')[0]);
+    const update = await slack.waitFor('updated reply', () => slack.callsTo('chat.update')[0], 15_000);
+    const body = payloadText(update.params);
+    expect(body).toContain('No confident diagnosis');
+    expect(body).toContain('no diagnosis: pinned-values refuted (revision 3 of ledger-db stores no user-supplied image values');
+    expect(body).not.toContain('first reply was a guess');
   });
 });

@@ -16,6 +16,8 @@ describe('findingsStatus', () => {
     ['decisive refute beats supporting confirms', [f('a', 'refuted', 'x', true), f('b', 'confirmed', 'y'), f('c', 'confirmed', 'z')], 'refuted'],
     ['inconclusive decisive falls back to the rest', [f('a', 'inconclusive', 'x', true), f('b', 'confirmed', 'y')], 'confirmed'],
     ['only errors', [f('a', 'error', 'x'), f('b', 'inconclusive', 'y')], 'inconclusive'],
+    ['two decisive checks are alternative proofs: one confirming confirms', [f('a', 'refuted', 'no orphans', true), f('b', 'confirmed', 'held by a finalizer', true)], 'confirmed'],
+    ['two decisive checks both refuting refute', [f('a', 'refuted', 'no orphans', true), f('b', 'refuted', 'nothing held', true)], 'refuted'],
   ])('%s → %s', (_n, findings, status) => {
     expect(findingsStatus(findings)).toBe(status);
   });
