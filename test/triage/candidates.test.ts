@@ -112,7 +112,7 @@ describe('adoptVerdict', () => {
   const text = 'since we moved the pipeline to `helm upgrade orders-db ./postgres -n data --reuse-values`, after every upgrade the pod is back on image postgres:11 although values.yaml says 15';
 
   it('turns a promoted verdict into the diagnosis people read: title, root cause, commands, and the guess said', () => {
-    const d = diagnose(text, playbooks);
+    const d = diagnose(text, playbooks, { minConfidence: 0.9 });
     const adopted = adoptVerdict(d, { playbook: 'persisted-values-revert', status: 'confirmed', confidence: 0.87, summary: 'confirmed by the cluster: …', rootCause: null, firstGuess: { playbook: null, confidence: 0.35 } }, playbooks);
     expect(adopted.playbook).toBe('persisted-values-revert');
     expect(adopted.title).toBe(playbooks.get('persisted-values-revert')?.title);
@@ -124,7 +124,7 @@ describe('adoptVerdict', () => {
   });
 
   it('leaves the diagnosis alone when nothing was promoted', () => {
-    const d = diagnose(text, playbooks);
+    const d = diagnose(text, playbooks, { minConfidence: 0.9 });
     expect(adoptVerdict(d, { playbook: null, status: 'refuted', confidence: 0, summary: 'no diagnosis', rootCause: null }, playbooks)).toBe(d);
     expect(adoptVerdict(d, null, playbooks)).toBe(d);
   });
