@@ -2,6 +2,7 @@
 // queue bench then measures the bot's event loop without the API server's work on it (and the
 // other way round). Run as a child through `startKubeApiProcess`; talks to its parent over IPC.
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startKubeApiServer } from '../../test/support/kube-api-server.js';
 import { loadScenario } from '../../test/support/scenario.js';
@@ -25,8 +26,10 @@ type FromChild = { type: 'listening'; url: string; token: string } | ({ type: 's
 
 const SELF = fileURLToPath(import.meta.url);
 
-export async function startKubeApiProcess(scenarioFile: string, latencyMs: number): Promise<KubeApiProcess> {
-  const child = fork(SELF, [scenarioFile, String(latencyMs)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** `tls`: PEM files of the server certificate (clients such as kubectl send bearer tokens only over HTTPS). */
+export async function startKubeApiProcess(scenarioFile: string, latencyMs: number, options: { tls?: { certFile: string; keyFile: string } } = {}): Promise<KubeApiProcess> {
+  const tlsArgs = options.tls ? [options.tls.certFile, options.tls.keyFile] : [];
+  const child = fork(SELF, [scenarioFile, String(latencyMs), ...tlsArgs], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = <T extends FromChild['type']>(type: T): Promise<Extract<FromChild, { type: T }>> =>
     new Promise((resolve, reject) => {
       const onMessage = (m: FromChild): void => {
@@ -61,8 +64,8 @@ export async function startKubeApiProcess(scenarioFile: string, latencyMs: numbe
   };
 }
 
-async function serveAsChild(scenarioFile: string, latencyMs: number): Promise<void> {
-  const server = await startKubeApiServer({ ...loadScenario(scenarioFile), latencyMs });
+async function serveAsChild(scenarioFile: string, latencyMs: number, tls?: { cert: string; key: string }): Promise<void> {
+  const server = await startKubeApiServer({ ...loadScenario(scenarioFile), latencyMs }, tls ? { tls } : {});
   const reply = (m: FromChild): void => {
     process.send?.(m);
   };
@@ -76,7 +79,8 @@ async function serveAsChild(scenarioFile: string, latencyMs: number): Promise<vo
 }
 
 if (process.argv[1] === SELF && process.send) {
-  const [scenarioFile, latency] = process.argv.slice(2);
-  if (!scenarioFile) throw new Error('usage: kube-api-process.ts SCENARIO_FILE LATENCY_MS');
-  void serveAsChild(scenarioFile, Number(latency ?? 0));
+  const [scenarioFile, latency, certFile, keyFile] = process.argv.slice(2);
+  if (!scenarioFile) throw new Error('usage: kube-api-process.ts SCENARIO_FILE LATENCY_MS [CERT_FILE KEY_FILE]');
+  const tls = certFile && keyFile ? { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') } : undefined;
+  void serveAsChild(scenarioFile, Number(latency ?? 0), tls);
 }

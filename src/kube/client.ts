@@ -1,12 +1,11 @@
 // ReadOnlyKube over @kubernetes/client-node. Reads only: get, list (paged), version, discovery.
 // It never holds a KubernetesObjectApi or a generated API client, so no write call is reachable.
-import type { KubeConfig } from '@kubernetes/client-node';
 import { UsageError } from '../errors.js';
 import { Discovery } from './discovery.js';
 import { KubeApiError, KubeForbiddenError, type KubePermission } from './errors.js';
 import { isRecord } from './json.js';
 import { rbacResource, resourcePath, type ResourceInfo } from './resources.js';
-import { ClientNodeTransport, statusMessage, type GetResult, type KubeTransport } from './transport.js';
+import { statusMessage, type GetResult, type KubeTransport } from './transport.js';
 import type { KubeObject, ListOptions, ReadOnlyKube, ServerVersion } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
@@ -35,10 +34,6 @@ export class KubeClient implements ReadOnlyKube {
 
   constructor(private readonly transport: KubeTransport) {
     this.discovery = new Discovery(transport);
-  }
-
-  static fromKubeConfig(kc: KubeConfig, options: { timeoutMs?: number } = {}): KubeClient {
-    return new KubeClient(new ClientNodeTransport(kc, options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
   }
 
   async version(signal?: AbortSignal): Promise<ServerVersion> {

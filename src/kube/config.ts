@@ -1,73 +1,37 @@
 // Where cluster credentials come from: an explicit kubeconfig path, $KUBECONFIG / ~/.kube/config,
-// or the in-cluster service account. No silent fallback to http://localhost:8080.
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import { KubeClient } from './client.js';
-import { KubeConfigMissingError } from './errors.js';
+// or the in-cluster service account (kubeconfig.ts reads them). Requests go through DirectTransport;
+// a kubeconfig only client-node understands (auth-provider plugins, socks proxies) loads client-node
+// on its first request instead.
+import { KubeClient, DEFAULT_TIMEOUT_MS } from './client.js';
+import { DirectTransport, type DirectTransportDeps } from './direct-transport.js';
+import { resolveKubeconfig, type KubeconfigOptions } from './kubeconfig.js';
+import type { GetRequest, GetResult, KubeTransport } from './transport.js';
 import type { ReadOnlyKube } from './types.js';
 
-export interface KubeAccessOptions {
-  kubeconfigPath?: string;
-  context?: string;
+export interface KubeAccessOptions extends KubeconfigOptions {
   timeoutMs?: number;
-  /** Use the in-cluster service account, with its files under this prefix ('' in a pod; a temp dir in tests). */
-  inClusterPathPrefix?: string;
-  env?: NodeJS.ProcessEnv;
 }
 
-const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+/** client-node, imported on the first request only. */
+class ClientNodeFallback implements KubeTransport {
+  private inner: Promise<KubeTransport> | undefined;
+  constructor(readonly server: string, private readonly options: KubeAccessOptions, private readonly timeoutMs: number) {}
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  get(req: GetRequest): Promise<GetResult> {
+    this.inner ??= import('./client-node-transport.js').then((m) => new m.ClientNodeTransport(m.loadKubeConfig(this.options), this.timeoutMs));
+    return this.inner.then((t) => t.get(req));
+  }
 }
 
-export function loadKubeConfig(options: KubeAccessOptions = {}): KubeConfig {
-  const env = options.env ?? process.env;
-  const kc = new KubeConfig();
-  const explicit = options.kubeconfigPath ?? (env.KUBECONFIG || undefined);
-  try {
-    if (explicit) {
-      const files = explicit.split(process.platform === 'win32' ? ';' : ':').filter(Boolean);
-      const missing = files.filter((f) => !existsSync(f));
-      if (missing.length === files.length) throw new KubeConfigMissingError(`kubeconfig file ${missing.join(', ')} does not exist`);
-      // Same merge rule as kubectl: the first file that sets a value wins.
-      const [first, ...rest] = files.filter((f) => existsSync(f));
-      if (first) kc.loadFromFile(first);
-      for (const f of rest) {
-        const more = new KubeConfig();
-        more.loadFromFile(f);
-        kc.mergeConfig(more, true);
-      }
-    } else if (options.inClusterPathPrefix === undefined && existsSync(join(homedir(), '.kube', 'config'))) {
-      kc.loadFromFile(join(homedir(), '.kube', 'config'));
-    } else if (options.inClusterPathPrefix !== undefined || existsSync(SA_TOKEN)) {
-      // client-node reads the service host from process.env itself.
-      if (!process.env.KUBERNETES_SERVICE_HOST) throw new KubeConfigMissingError('a service account token exists but KUBERNETES_SERVICE_HOST is not set');
-      const prefix = options.inClusterPathPrefix ?? '';
-      if (!existsSync(`${prefix}${SA_TOKEN}`)) throw new KubeConfigMissingError(`no service account token at ${prefix}${SA_TOKEN}`);
-      kc.loadFromCluster(prefix);
-    } else {
-      throw new KubeConfigMissingError('no $KUBECONFIG, no ~/.kube/config and no in-cluster service account');
-    }
-  } catch (err) {
-    if (err instanceof KubeConfigMissingError) throw err;
-    throw new KubeConfigMissingError(`the kubeconfig could not be read (${message(err)})`, { cause: err });
-  }
-  if (options.context) {
-    if (!kc.getContexts().some((c) => c.name === options.context)) {
-      const known = kc.getContexts().map((c) => c.name).join(', ') || 'none';
-      throw new KubeConfigMissingError(`context "${options.context}" is not in the kubeconfig (known: ${known})`);
-    }
-    kc.setCurrentContext(options.context);
-  }
-  if (!kc.getCurrentCluster()) throw new KubeConfigMissingError('the kubeconfig has no current context/cluster');
-  return kc;
+/** The transport for the configured cluster. Throws KubeConfigMissingError when none is found. */
+export function createKubeTransport(options: KubeAccessOptions = {}, deps: DirectTransportDeps = {}): KubeTransport {
+  const resolved = resolveKubeconfig(options);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (resolved.fallback !== undefined) return new ClientNodeFallback(resolved.access.server, options, timeoutMs);
+  return new DirectTransport(resolved.access, timeoutMs, deps);
 }
 
 /** The read-only facade for the configured cluster. Throws KubeConfigMissingError when none is found. */
-export function createReadOnlyKube(options: KubeAccessOptions = {}): ReadOnlyKube {
-  const kc = loadKubeConfig(options);
-  return KubeClient.fromKubeConfig(kc, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+export function createReadOnlyKube(options: KubeAccessOptions = {}, deps: DirectTransportDeps = {}): ReadOnlyKube {
+  return new KubeClient(createKubeTransport(options, deps));
 }

@@ -1,7 +1,6 @@
 // Helm's release storage encoding (helm pkg/storage/driver/util.go), decoded defensively: the
 // payload is untrusted, so sizes are capped before and after gunzip.
 import { gunzipSync } from 'node:zlib';
-import { z } from 'zod';
 import { ReleaseDecodeError } from './errors.js';
 import { redactManifestSecrets } from './helm-manifest.js';
 import { REDACTED, redactFreeText, redactValues, type StringRedactor } from './redact-values.js';
@@ -45,42 +44,63 @@ export function decodeReleasePayload(value: string, driver: HelmDriver, objectNa
   }
 }
 
-// Tolerant of Helm 3 and 4 shapes: every field optional, unknown fields ignored.
-const optionalString = z.string().nullish();
-const record = z.record(z.string(), z.unknown()).nullish();
-const releaseJsonSchema = z.object({
-  name: z.string(),
-  namespace: optionalString,
-  version: z.number().int(),
-  info: z
-    .object({
-      status: optionalString,
-      description: optionalString,
-      first_deployed: optionalString,
-      last_deployed: optionalString,
-      deleted: optionalString,
-      notes: optionalString,
-    })
-    .nullish(),
-  chart: z
-    .object({
-      metadata: z.object({ name: optionalString, version: optionalString, appVersion: optionalString }).nullish(),
-      values: record,
-    })
-    .nullish(),
-  config: record,
-  manifest: optionalString,
-  hooks: z
-    .array(
-      z.object({
-        name: optionalString,
-        kind: optionalString,
-        events: z.array(z.string()).nullish(),
-        last_run: z.object({ phase: optionalString }).nullish(),
-      }),
-    )
-    .nullish(),
-});
+// Tolerant of Helm 3 and 4 shapes: every field but name and version optional, unknown fields ignored. A plain
+// shape check rather than a zod schema: this runs on every `--check`, and importing zod costs ~70 ms of start-up.
+type Maybe<T> = T | null | undefined;
+interface ReleaseJson {
+  name: string;
+  namespace?: Maybe<string>;
+  version: number;
+  info?: Maybe<{ status?: Maybe<string>; description?: Maybe<string>; first_deployed?: Maybe<string>; last_deployed?: Maybe<string>; deleted?: Maybe<string>; notes?: Maybe<string> }>;
+  chart?: Maybe<{ metadata?: Maybe<{ name?: Maybe<string>; version?: Maybe<string>; appVersion?: Maybe<string> }>; values?: Maybe<Record<string, unknown>> }>;
+  config?: Maybe<Record<string, unknown>>;
+  manifest?: Maybe<string>;
+  hooks?: Maybe<Array<{ name?: Maybe<string>; kind?: Maybe<string>; events?: Maybe<string[]>; last_run?: Maybe<{ phase?: Maybe<string> }> }>>;
+}
+
+type Shape = 'string' | 'record' | { [field: string]: Shape } | ['array', Shape];
+const OBJECT_SHAPE: Record<string, Shape> = {
+  namespace: 'string',
+  info: { status: 'string', description: 'string', first_deployed: 'string', last_deployed: 'string', deleted: 'string', notes: 'string' },
+  chart: { metadata: { name: 'string', version: 'string', appVersion: 'string' }, values: 'record' },
+  config: 'record',
+  manifest: 'string',
+  hooks: ['array', { name: 'string', kind: 'string', events: ['array', 'string'], last_run: { phase: 'string' } }],
+};
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Where `v` (null/undefined allowed) does not have the shape, e.g. "info.status: expected string"; undefined when it does. */
+function shapeProblem(v: unknown, shape: Shape, path: string): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (shape === 'string') return typeof v === 'string' ? undefined : `${path}: expected string`;
+  if (shape === 'record') return isPlainObject(v) ? undefined : `${path}: expected object`;
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(v)) return `${path}: expected array`;
+    for (const [i, item] of v.entries()) {
+      if (item === null || item === undefined) return `${path}[${i}]: expected ${typeof shape[1] === 'string' ? shape[1] : 'object'}`;
+      const p = shapeProblem(item, shape[1], `${path}[${i}]`);
+      if (p !== undefined) return p;
+    }
+    return undefined;
+  }
+  if (!isPlainObject(v)) return `${path}: expected object`;
+  for (const [k, s] of Object.entries(shape)) {
+    const p = shapeProblem(v[k], s, path === '' ? k : `${path}.${k}`);
+    if (p !== undefined) return p;
+  }
+  return undefined;
+}
+
+/** The release JSON, or why it is not one. */
+function readReleaseJson(json: unknown): ReleaseJson | string {
+  if (!isPlainObject(json)) return 'expected an object';
+  if (typeof json.name !== 'string') return 'name: expected string';
+  if (typeof json.version !== 'number' || !Number.isInteger(json.version)) return 'version: expected an integer';
+  return shapeProblem(json, OBJECT_SHAPE, '') ?? (json as unknown as ReleaseJson);
+}
 
 export interface HelmReleaseInfo {
   status: string;
@@ -113,9 +133,8 @@ function nonEmpty(v: string | null | undefined): string | undefined {
 
 /** Release JSON → the redacted record handed to checks. */
 export function toHelmRelease(json: unknown, storage: { driver: HelmDriver; objectName: string; namespace: string }, options: DecodeOptions = {}): HelmRelease {
-  const parsed = releaseJsonSchema.safeParse(json);
-  if (!parsed.success) throw new ReleaseDecodeError(storage.objectName, `unexpected release JSON (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-  const r = parsed.data;
+  const r = readReleaseJson(json);
+  if (typeof r === 'string') throw new ReleaseDecodeError(storage.objectName, `unexpected release JSON (${r})`);
   const redactString = options.redactString;
   const info = r.info ?? {};
   const meta = r.chart?.metadata ?? {};

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
-import { createReadOnlyKube, loadKubeConfig } from '../../src/kube/config.js';
+import { createReadOnlyKube } from '../../src/kube/config.js';
+import { resolveKubeconfig } from '../../src/kube/kubeconfig.js';
 import { KubeConfigMissingError } from '../../src/kube/errors.js';
 import { kubeconfigFor, startKubeApiServer, writeKubeconfig, type KubeApiServer } from '../support/kube-api-server.js';
 
@@ -51,10 +52,16 @@ describe('kube config loading (opens a port)', () => {
     const b = join(dir, 'b');
     writeFileSync(a, kubeconfigFor(server, { context: 'staging' }));
     writeFileSync(b, kubeconfigFor({ url: 'http://127.0.0.1:1', token: 'x' }, { context: 'prod' }).replace(/local-test/g, 'prod-cluster').replace(/agent/g, 'prod-user'));
-    const kc = loadKubeConfig({ env: { KUBECONFIG: `${a}:${b}` }, context: 'prod' });
-    expect(kc.getCurrentContext()).toBe('prod');
-    expect(kc.getCurrentCluster()?.server).toBe('http://127.0.0.1:1');
-    expect(loadKubeConfig({ env: { KUBECONFIG: `${a}:${b}` } }).getCurrentContext()).toBe('staging');
+    const prod = resolveKubeconfig({ env: { KUBECONFIG: `${a}:${b}` }, context: 'prod' });
+    expect(prod.access.context).toBe('prod');
+    expect(prod.access.server).toBe('http://127.0.0.1:1');
+    expect(prod.access.auth).toEqual({ kind: 'token', token: 'x' });
+    expect(prod.contexts).toEqual(['staging', 'prod']);
+    const staging = resolveKubeconfig({ env: { KUBECONFIG: `${a}:${b}` } });
+    expect(staging.access.context).toBe('staging');
+    // The context selected on the command line is the one requests use.
+    expect((await createReadOnlyKube({ env: { KUBECONFIG: `${b}:${a}` }, context: 'staging', timeoutMs: 2_000 }).version()).gitVersion).toBeDefined();
+    expect(server.requestCount).toBe(1);
   });
 
   it('names the missing context and the missing file', () => {
@@ -63,7 +70,7 @@ describe('kube config loading (opens a port)', () => {
     writeFileSync(file, kubeconfigFor({ url: 'http://127.0.0.1:2', token: 't' }));
     const err = (() => {
       try {
-        loadKubeConfig({ kubeconfigPath: file, context: 'nope' });
+        resolveKubeconfig({ kubeconfigPath: file, context: 'nope' });
       } catch (e) {
         return e;
       }
@@ -71,17 +78,17 @@ describe('kube config loading (opens a port)', () => {
     })();
     expect(err).toBeInstanceOf(KubeConfigMissingError);
     expect((err as Error).message).toMatch(/context "nope".*known: local-test/);
-    expect(() => loadKubeConfig({ kubeconfigPath: join(dir, 'missing') })).toThrow(/does not exist/);
-    expect(() => loadKubeConfig({ kubeconfigPath: join(dir, 'missing') })).toThrow(expect.objectContaining({ code: ErrorCode.KubeConfigMissing }));
+    expect(() => resolveKubeconfig({ kubeconfigPath: join(dir, 'missing') })).toThrow(/does not exist/);
+    expect(() => resolveKubeconfig({ kubeconfigPath: join(dir, 'missing') })).toThrow(expect.objectContaining({ code: ErrorCode.KubeConfigMissing }));
   });
 
   it('refuses a garbled kubeconfig with a typed error', () => {
     const file = join(tempDir(), 'config');
     writeFileSync(file, 'clusters: [ {');
-    expect(() => loadKubeConfig({ kubeconfigPath: file })).toThrow(KubeConfigMissingError);
+    expect(() => resolveKubeconfig({ kubeconfigPath: file })).toThrow(KubeConfigMissingError);
   });
 
-  it('uses the in-cluster service account (token file, CA) from loadFromCluster(pathPrefix)', async () => {
+  it('uses the in-cluster service account (token file, CA) under a path prefix', async () => {
     const dir = tempDir();
     const tls = selfSigned(dir);
     server = await startKubeApiServer({ version: { major: '1', minor: '30', gitVersion: 'v1.30.1' } }, { tls, token: 'sa-token-123' });
@@ -92,9 +99,10 @@ describe('kube config loading (opens a port)', () => {
     writeFileSync(join(sa, 'namespace'), 'helm-triage');
     process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
     process.env.KUBERNETES_SERVICE_PORT = String(server.port);
-    const kc = loadKubeConfig({ inClusterPathPrefix: dir, env: {} });
-    expect(kc.getCurrentContext()).toBe('inClusterContext');
-    expect(kc.getContextObject('inClusterContext')?.namespace).toBe('helm-triage');
+    const resolved = resolveKubeconfig({ inClusterPathPrefix: dir, env: {} });
+    expect(resolved.access.context).toBe('inClusterContext');
+    expect(resolved.access.namespace).toBe('helm-triage');
+    expect(resolved.access.server).toBe(`https://127.0.0.1:${server.port}`);
     const kube = createReadOnlyKube({ inClusterPathPrefix: dir, env: {}, timeoutMs: 3_000 });
     expect((await kube.version()).gitVersion).toBe('v1.30.1');
   });
@@ -117,8 +125,8 @@ describe('kube config loading (opens a port)', () => {
 
   it('explains what to do when the in-cluster environment is incomplete', () => {
     delete process.env.KUBERNETES_SERVICE_HOST;
-    expect(() => loadKubeConfig({ inClusterPathPrefix: tempDir(), env: {} })).toThrow(/KUBERNETES_SERVICE_HOST/);
+    expect(() => resolveKubeconfig({ inClusterPathPrefix: tempDir(), env: {} })).toThrow(/KUBERNETES_SERVICE_HOST/);
     process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
-    expect(() => loadKubeConfig({ inClusterPathPrefix: tempDir(), env: {} })).toThrow(/no service account token/);
+    expect(() => resolveKubeconfig({ inClusterPathPrefix: tempDir(), env: {} })).toThrow(/no service account token/);
   });
 });

@@ -44,6 +44,20 @@ describe('helm release payload decoding', () => {
     expect(minimal.info).not.toHaveProperty('deleted');
     expect(() => toHelmRelease({ version: 'x' }, { driver: 'secret', objectName: 'o', namespace: 'n' })).toThrow(ReleaseDecodeError);
   });
+
+  it('names the field of a release JSON with the wrong shape', () => {
+    const at = { driver: 'secret' as const, objectName: 'sh.helm.release.v1.api.v2', namespace: 'n' };
+    const bad: Array<[unknown, RegExp]> = [
+      [{ name: 'api', version: 1.5 }, /version: expected an integer/],
+      [{ version: 2 }, /name: expected string/],
+      [{ name: 'api', version: 2, info: { status: 3 } }, /info\.status: expected string/],
+      [{ name: 'api', version: 2, chart: { values: [1] } }, /chart\.values: expected object/],
+      [{ name: 'api', version: 2, hooks: [{ events: ['pre-install', 7] }] }, /hooks\[0\]\.events\[1\]: expected string/],
+      [['not', 'an', 'object'], /expected an object/],
+    ];
+    for (const [json, message] of bad) expect(() => toHelmRelease(json, at)).toThrow(message);
+    expect(toHelmRelease({ name: 'api', version: 2, info: null, chart: { metadata: null, values: null }, hooks: null }, at)).toMatchObject({ name: 'api', chart: { name: '', values: {} }, hooks: [] });
+  });
 });
 
 describe('values redaction', () => {

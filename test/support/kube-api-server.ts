@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { constants as zlibConstants, gzip } from 'node:zlib';
-import { KubeConfig } from '@kubernetes/client-node';
 import { stringify as toYaml } from 'yaml';
-import { KubeClient } from '../../src/kube/client.js';
+import { DEFAULT_TIMEOUT_MS, KubeClient } from '../../src/kube/client.js';
+import { DirectTransport } from '../../src/kube/direct-transport.js';
 import { BUILTIN_RESOURCES, type ResourceInfo } from '../../src/kube/resources.js';
 import { matchesLabels, parseFieldSelector, parseLabelSelector, type Requirement } from '../../src/kube/selectors.js';
 import type { KubeObject, ReadOnlyKube } from '../../src/kube/types.js';
@@ -54,6 +54,8 @@ export interface KubeApiServerOptions {
   objects?: Iterable<KubeObject>;
   /** Serve HTTPS with this PEM certificate and key (in-cluster config tests). */
   tls?: { cert: string; key: string };
+  /** With tls: also accept a client certificate signed by this CA (PEM) instead of the bearer token. */
+  clientCa?: string;
 }
 
 interface Stored {
@@ -201,7 +203,9 @@ class LocalKubeApi implements KubeApiServer {
       });
     };
     this.scheme = options.tls ? 'https' : 'http';
-    this.server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createServer(handler);
+    this.server = options.tls
+      ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, ...(options.clientCa ? { ca: options.clientCa, requestCert: true, rejectUnauthorized: false } : {}) }, handler)
+      : createServer(handler);
     this.server.on(options.tls ? 'secureConnection' : 'connection', () => this.connectionCount++);
   }
 
@@ -327,7 +331,8 @@ class LocalKubeApi implements KubeApiServer {
       this.status(res, 405, 'MethodNotAllowed', `${method} is not allowed: this test API server is read-only`);
       return;
     }
-    if (req.headers.authorization !== `Bearer ${this.token}`) {
+    const certified = 'authorized' in req.socket && req.socket.authorized === true;
+    if (!certified && req.headers.authorization !== `Bearer ${this.token}`) {
       this.status(res, 401, 'Unauthorized', 'Unauthorized');
       return;
     }
@@ -521,9 +526,8 @@ export function writeKubeconfig(server: Pick<KubeApiServer, 'url' | 'token'>, op
   return file;
 }
 
-/** The production facade, through a generated kubeconfig and the real client-node. */
+/** The production facade and transport for the server, as createReadOnlyKube builds them from kubeconfigFor's kubeconfig. */
 export function kubeFor(server: Pick<KubeApiServer, 'url' | 'token'>, options: { timeoutMs?: number; token?: string } = {}): ReadOnlyKube {
-  const kc = new KubeConfig();
-  kc.loadFromString(kubeconfigFor(server, options.token !== undefined ? { token: options.token } : {}));
-  return KubeClient.fromKubeConfig(kc, options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+  const access = { context: 'local-test', namespace: 'default', server: server.url, skipTLSVerify: true, auth: { kind: 'token' as const, token: options.token ?? server.token } };
+  return new KubeClient(new DirectTransport(access, options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
 }

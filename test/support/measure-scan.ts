@@ -1,7 +1,7 @@
 // Used inside the scale benches' child processes (see bench/support/child-scan.ts): a facade for the
 // local API server and a measurement of one scan's wall time, CPU and peak memory.
-import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../../src/kube/client.js';
+import { DirectTransport } from '../../src/kube/direct-transport.js';
 
 export interface Measured<T> {
   result: T;
@@ -16,14 +16,7 @@ export interface Measured<T> {
 const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 export function scaleKube(url: string, token: string): KubeClient {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'scale', server: url, skipTLSVerify: true }],
-    users: [{ name: 'scale', token }],
-    contexts: [{ name: 'scale', cluster: 'scale', user: 'scale' }],
-    currentContext: 'scale',
-  });
-  return KubeClient.fromKubeConfig(kc, { timeoutMs: 30_000 });
+  return new KubeClient(new DirectTransport({ context: 'scale', server: url, skipTLSVerify: true, auth: { kind: 'token', token } }, 30_000));
 }
 
 /** Runs `scan` after a warm-up call, sampling RSS and heap every 5 ms. */
