@@ -1,6 +1,6 @@
 // `helm-triage agent --cluster NAME`: the in-cluster worker. It holds a Redis connection and
 // read-only cluster credentials only (no Slack token), answers the cluster's check jobs, and on
-// SIGTERM stops taking jobs, lets in-flight ones finish (each is bounded by its deadline) and exits.
+// SIGTERM stops taking jobs, hands in-flight ones back to the queue (another agent starts them at once) and exits.
 import { createServer, type Server } from 'node:http';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { QueueEventsProducer, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { QueueEventsProducer, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import type { ReadOnlyKube } from '../kube/types.js';
@@ -31,7 +31,7 @@ export interface AgentOptions {
   name?: string;
   runChecks?: CheckRunner;
   perCheckTimeoutMs?: number;
-  /** BullMQ lock: a killed agent's job is taken over after about lockDuration + stalledInterval. */
+  /** BullMQ lock: a killed agent's job is taken over after about lockDuration + stalledInterval (see LOCK_DURATION_MS). */
   lockDuration?: number;
   stalledInterval?: number;
   /** Seconds a blocking fetch waits on an empty queue before looping. */
@@ -44,7 +44,7 @@ export interface Agent {
   readonly cluster: string;
   /** Resolves when the worker is connected and taking jobs. */
   ready(): Promise<void>;
-  /** Stops taking jobs, lets in-flight ones finish (each is bounded by its deadline), closes connections. */
+  /** Stops taking jobs, hands in-flight ones back to the queue (another agent starts them at once), closes connections. */
   close(): Promise<void>;
 }
 
@@ -55,6 +55,15 @@ type AgentReturn = ResultEnvelope | { v: 1; skipped: 'expired' };
 const ANSWERS_KEPT = 10_000;
 /** After the last in-flight deadline, how long close() still waits for BullMQ (forever if Redis is down). */
 const CLOSE_GRACE_MS = 2000;
+/**
+ * A job's lock, renewed every half of it while the agent lives. A SIGKILLed agent's lock lapses within this,
+ * and the next stalled check of any live agent (every STALLED_INTERVAL_MS) puts the job back: another agent
+ * starts it ≤ LOCK_DURATION_MS + STALLED_INTERVAL_MS (7 s) after the kill, well inside a 30 s triage deadline.
+ * An agent whose event loop stalls longer than half the lock loses the job to another one; the answer is still
+ * reported once (report-once), only the checks ran twice.
+ */
+export const LOCK_DURATION_MS = 5_000;
+export const STALLED_INTERVAL_MS = 2_000;
 
 export function startAgent(options: AgentOptions): Agent {
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -80,7 +89,7 @@ export function startAgent(options: AgentOptions): Agent {
     return envelope;
   };
 
-  const processor = async (bullJob: Job, _token?: string, signal?: AbortSignal): Promise<AgentReturn> => {
+  const processor = async (bullJob: Job, token?: string, signal?: AbortSignal): Promise<AgentReturn> => {
     const jobId = bullJob.id ?? 'unknown';
     const parsed = checkJobSchema.safeParse(bullJob.data);
     if (!parsed.success) {
@@ -98,10 +107,17 @@ export function startAgent(options: AgentOptions): Agent {
     try {
       const { kube, playbooks, runChecks, perCheckTimeoutMs } = options;
       const result = await processCheckJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, agent: name, now }, signal);
+      if (handingBack && signal?.aborted === true && token !== undefined) {
+        // Stopping (SIGTERM): the checks were cut short, so this is no answer. Another agent starts the job now.
+        await bullJob.moveToWait(token);
+        log.info({ jobId }, 'agent stopping: check job handed back to the queue');
+        throw new WaitingError();
+      }
       recordResult(job, result);
       log.info({ jobId, outcome: result.outcome, ms: now() - started, attempt: bullJob.attemptsMade + 1 }, 'check job answered');
       return await announce(job, result);
     } catch (err) {
+      if (err instanceof WaitingError) throw err;
       const attemptsMade = bullJob.attemptsMade + 1;
       const policy = { attempts: bullJob.opts.attempts ?? 1, backoffMs: backoffOf(bullJob) };
       if (retryAfterFailure(err, { jobId, job, attempt: attemptsMade, policy, now: now(), logger: log })) throw err;
@@ -120,8 +136,8 @@ export function startAgent(options: AgentOptions): Agent {
     connection: workerRedis,
     prefix,
     concurrency: options.concurrency ?? 8,
-    lockDuration: options.lockDuration ?? 30_000,
-    stalledInterval: options.stalledInterval ?? 30_000,
+    lockDuration: options.lockDuration ?? LOCK_DURATION_MS,
+    stalledInterval: options.stalledInterval ?? STALLED_INTERVAL_MS,
     // A second stall still gets one more try; after that the job fails and the requester hears why.
     maxStalledCount: 2,
     drainDelay: options.drainDelay ?? 5,
@@ -132,6 +148,8 @@ export function startAgent(options: AgentOptions): Agent {
   worker.on('stalled', (jobId: string) => log.warn({ jobId }, 'check job stalled (its agent died?); re-queued'));
 
   let closing: Promise<void> | undefined;
+  /** Set by close(): jobs cut short from now on go back to the queue instead of being answered. */
+  let handingBack = false;
   return {
     name,
     cluster: options.cluster,
@@ -140,14 +158,18 @@ export function startAgent(options: AgentOptions): Agent {
     },
     close: () => {
       closing ??= (async () => {
-        log.info({ inFlight: inFlight.size }, 'agent stopping: finishing in-flight checks');
-        // In-flight checks end by their deadlines; past that only a Redis that is down holds BullMQ up.
-        const lastDeadline = Math.max(now(), ...inFlight.values());
+        log.info({ inFlight: inFlight.size }, 'agent stopping: handing in-flight check jobs back to the queue');
+        // In-flight jobs go back to the queue at once (another agent, or this one's replacement, starts them
+        // without waiting for the lock to lapse); a job whose answer is already on its way still completes.
+        handingBack = true;
         const closeBullMq = async (): Promise<void> => {
-          await worker.close();
+          const closed = worker.close();
+          worker.cancelAllJobs('agent stopping');
+          await closed;
           await answers.close();
         };
-        if (!(await closeWithin(closeBullMq, [workerRedis], lastDeadline - now() + CLOSE_GRACE_MS))) {
+        // Handing back takes a round trip or two; past that only a Redis that is down holds BullMQ up.
+        if (!(await closeWithin(closeBullMq, [workerRedis], CLOSE_GRACE_MS))) {
           log.warn('Redis did not answer while stopping; dropped the connection (unfinished jobs are taken over by another agent)');
         }
         log.info('agent stopped');

@@ -128,28 +128,55 @@ describe('queue faults (real Redis, real processes)', () => {
     await stack.close();
   });
 
-  it('an agent SIGKILLed mid-job: another agent takes the job over and it is answered exactly once', async () => {
+  it('an agent SIGKILLed mid-job, default locks and the 30 s deadline: the job is answered ≤ 15 s after the kill, once, across two bot replicas', async () => {
     stack = new Stack(redis.url);
+    await stack.consumer();
     await stack.consumer();
     const dispatcher = stack.dispatcher();
     const doomed = spawnAgentChild(redis.url, stack.prefix);
     stack.defer(async () => { doomed.child.kill('SIGKILL'); });
     await doomed.waitFor('READY', 20_000);
 
-    const job = makeJob({}, 20_000);
+    const job = makeJob({}, 30_000);
     const receipt = await dispatcher.submit(job);
     expect(receipt.status).toBe('queued');
     await doomed.waitFor('ACTIVE', 10_000);
+    // A second agent, with the shipped lock settings, is already serving the cluster when the first dies.
+    await stack.agent('rescuer', okRunner);
     doomed.child.kill('SIGKILL');
+    const killedAt = Date.now();
     await new Promise((r) => doomed.child.once('exit', r));
 
-    // The rescuer's stalled checker finds the dead agent's expired lock and re-queues the job.
-    await stack.agent('rescuer', okRunner, { lockDuration: 1000, stalledInterval: 500 });
-    const [report] = await stack.reporter.waitFor(1, 10_000);
+    const [report] = await stack.reporter.waitFor(1, 15_000);
+    const afterKillMs = Date.now() - killedAt;
     expect(report?.result).toMatchObject({ jobId: receipt.jobId, outcome: 'ok', agent: 'rescuer' });
-    await sleep(1500);
+    expect(afterKillMs).toBeLessThanOrEqual(15_000);
+    // Exactly once: nothing more arrives while the deadline (and the watchdog's look at it) passes.
+    await sleep(Math.max(0, job.deadline - Date.now()) + 2_000);
     expect(stack.reporter.reports).toHaveLength(1);
-  });
+  }, 60_000);
+
+  it('an agent stopped with SIGTERM mid-job hands the job back at once: another agent answers it, once', async () => {
+    stack = new Stack(redis.url);
+    await stack.consumer();
+    const dispatcher = stack.dispatcher();
+    const leaving = spawnAgentChild(redis.url, stack.prefix);
+    stack.defer(async () => { leaving.child.kill('SIGKILL'); });
+    await leaving.waitFor('READY', 20_000);
+    const job = makeJob({}, 30_000);
+    const receipt = await dispatcher.submit(job);
+    await leaving.waitFor('ACTIVE', 10_000);
+    await stack.agent('successor', okRunner);
+    leaving.child.kill('SIGTERM');
+    const stoppedAt = Date.now();
+    await leaving.waitFor('CLOSED', 10_000);
+    const [report] = await stack.reporter.waitFor(1, 10_000);
+    // Far sooner than a lapsed lock and a stalled check would allow: the job was handed back, not abandoned.
+    expect(Date.now() - stoppedAt).toBeLessThan(4_000);
+    expect(report?.result).toMatchObject({ jobId: receipt.jobId, outcome: 'ok', agent: 'successor' });
+    await sleep(1_500);
+    expect(stack.reporter.reports).toHaveLength(1);
+  }, 60_000);
 
   it('Redis down at submit: "unavailable" at once; after Redis returns the same dispatcher queues again', async () => {
     stack = new Stack(redis.url);
@@ -351,21 +378,25 @@ describe('queue faults (real Redis, real processes)', () => {
     expect(Date.now() - started).toBeLessThan(4000);
   });
 
-  it('a graceful close lets the in-flight job finish and be reported', async () => {
+  it('a graceful close hands the in-flight job back: the agent that starts next answers it, not the one leaving', async () => {
     stack = new Stack(redis.url);
     await stack.consumer();
     const dispatcher = stack.dispatcher();
     let started = false;
     const agent = await stack.agent('leaving', async (input) => {
       started = true;
-      await sleep(600);
+      await new Promise((resolve) => input.signal.addEventListener('abort', resolve, { once: true }));
       return okRunner(input);
     });
     await dispatcher.submit(makeJob());
     while (!started) await sleep(20);
+    const t0 = Date.now();
     await agent.close();
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(stack.reporter.reports).toHaveLength(0);
+    await stack.agent('replacement', okRunner);
     const [report] = await stack.reporter.waitFor(1, 5000);
-    expect(report?.result).toMatchObject({ outcome: 'ok', agent: 'leaving' });
+    expect(report?.result).toMatchObject({ outcome: 'ok', agent: 'replacement' });
   });
 
   it('logs carry the job id as correlation id and never the job text', async () => {
