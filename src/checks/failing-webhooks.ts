@@ -68,6 +68,7 @@ export const failingWebhooks = defineCheck<Gathered>({
     'list customresourcedefinitions.apiextensions.k8s.io',
     'get services, endpoints (webhook service namespaces)',
     'list endpointslices.discovery.k8s.io (when Endpoints are not mirrored)',
+    'list pods (selected by a webhook Service without ready endpoints)',
   ],
   async gather({ kube, signal }) {
     const pending = await collect(kube, signal);

@@ -29,7 +29,7 @@ async function findWebhookService(kube: ReadOnlyKube, webhook: string, signal: A
 export const webhookEndpoints = defineCheck<Gathered>({
   id: 'webhook-endpoints',
   description: "The failing webhook's Service: does it exist and have ready endpoints?",
-  permissions: ['list validatingwebhookconfigurations/mutatingwebhookconfigurations.admissionregistration.k8s.io', 'get services, endpoints', 'list endpointslices.discovery.k8s.io (when Endpoints are not mirrored)'],
+  permissions: ['list validatingwebhookconfigurations/mutatingwebhookconfigurations.admissionregistration.k8s.io', 'get services, endpoints', 'list endpointslices.discovery.k8s.io (when Endpoints are not mirrored)', 'list pods (selected by the Service when it has no ready endpoints)'],
   async gather({ kube, facts, signal }) {
     let target: { namespace: string; name: string } | null | undefined;
     const [ns, name] = facts.webhookService?.split('/') ?? [];

@@ -96,6 +96,18 @@ describe('diagnose --check lets the cluster decide (local API server, opens a po
   });
 });
 
+describe('diagnose --check says why a webhook is down (local API server, opens a port)', () => {
+  it("names the backing pods' state, not only \"no endpoints\"", async () => {
+    server = await startKubeApiServer(loadScenario(join(SCENARIOS, 'webhook-down-confirmed.yaml')));
+    const paste = '$ helm install api ./api -n backend\nError: INSTALLATION FAILED: Internal error occurred: failed calling webhook "validate.policy-guard.example.com": failed to call webhook: Post "https://policy-guard-webhook.policy-system.svc:443/validate?timeout=10s": no endpoints available for service "policy-guard-webhook"';
+    const run = await runInProcess(['diagnose', '--check', '-'], paste, { KUBECONFIG: writeKubeconfig(server) });
+    expect(run.stdout).toContain('Cluster verdict: CONFIRMED');
+    expect(run.stdout).toContain('[✓] webhook-endpoints: webhook validate.policy-guard.example.com: service policy-system/policy-guard-webhook: 0 ready, 1 not ready endpoint(s); backing pod: policy-guard-7c9f-x2k4p 0/1 ready, CrashLoopBackOff, 14 restarts, last terminated: Error, exit code 1');
+    expect(run.stdout).not.toContain('other-app-1');
+    expect(server.writeAttempts).toHaveLength(0);
+  });
+});
+
 describe('diagnose --check --via-queue lets the agent decide the same way (real Redis, real agent)', () => {
   let redis: TestRedis;
   let agent: Agent | undefined;
