@@ -5,6 +5,7 @@ import { awsLbcWebhookOperations } from './aws-lbc-webhook-operations.js';
 import { cleanupTargets } from './cleanup-targets.js';
 import { crdExists } from './crd-exists.js';
 import { failingWebhooks } from './failing-webhooks.js';
+import { finalizerHolds } from './finalizer-holds.js';
 import { liveImage } from './live-image.js';
 import { orphanedWorkloads } from './orphaned-workloads.js';
 import { ownershipMetadata } from './ownership-metadata.js';
@@ -31,6 +32,7 @@ export const CHECKS: readonly Check[] = [
   liveImage,
   orphanedWorkloads,
   failingWebhooks,
+  finalizerHolds,
   releasePendingStatus,
   ownershipMetadata,
   apiServed,

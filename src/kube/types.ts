@@ -9,6 +9,9 @@ export interface ObjectMeta {
   ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }>;
   creationTimestamp?: string | Date;
   resourceVersion?: string;
+  /** Set once deletion was requested; the object stays until its finalizers are gone. */
+  deletionTimestamp?: string | Date;
+  finalizers?: string[];
 }
 
 /** A Kubernetes object as JSON. Checks narrow the fields they read. */

@@ -28,7 +28,7 @@ interface Out {
   notes: string[];
   matches: Array<{ playbook: string; score: number }>;
   verdict: { playbook: string | null; status: string; summary: string; firstGuess?: { playbook: string | null }; candidates?: Array<{ playbook: string; status: string }> };
-  findings: Array<{ check: string; status: string; learned?: Record<string, string> }>;
+  findings: Array<{ check: string; status: string; summary: string; evidence: string[]; learned?: Record<string, string> }>;
 }
 
 let server: KubeApiServer | undefined;
@@ -105,6 +105,55 @@ describe('diagnose --check says why a webhook is down (local API server, opens a
     expect(run.stdout).toContain('[✓] webhook-endpoints: webhook validate.policy-guard.example.com: service policy-system/policy-guard-webhook: 0 ready, 1 not ready endpoint(s); backing pod: policy-guard-7c9f-x2k4p 0/1 ready, CrashLoopBackOff, 14 restarts, last terminated: Error, exit code 1');
     expect(run.stdout).not.toContain('other-app-1');
     expect(server.writeAttempts).toHaveLength(0);
+  });
+});
+
+describe('orphans after uninstall: conversion webhooks and finalizers, decided by the cluster (local API server, opens a port)', () => {
+  const CONVERSION = '$ helm uninstall catalog -n shop\nthe replicasets and pods of catalog are still there afterwards. Garbage collection seems stuck since the conversion webhook of our widgets CRD lost its service.';
+  /** Our own wording: no error line, below the abstain line on the text alone. */
+  const FINALIZER = 'helm uninstall catalog -n shop finished but the PVC and a Widget of catalog stay in Terminating forever, stuck on their finalizers.';
+
+  it('confirms a conversion-webhook orphan and says why the converter is down', async () => {
+    server = await startKubeApiServer(loadScenario(join(SCENARIOS, 'orphan-conversion-confirmed.yaml')));
+    const run = await runInProcess(['diagnose', '--check', '--json', '-'], CONVERSION, { KUBECONFIG: writeKubeconfig(server) });
+    const out = JSON.parse(run.stdout) as Out;
+    expect(out.verdict).toMatchObject({ playbook: 'orphaned-pods-webhook', status: 'confirmed' });
+    const hooks = out.findings.find((f) => f.check === 'failing-webhooks');
+    expect(hooks?.status).toBe('confirmed');
+    expect(hooks?.summary).toContain('conversion/widgets.example.com: service widget-system/widget-converter: 0 ready, 0 not ready endpoint(s); backing pod: widget-converter-5f7d-k9q2m 0/1 ready, ImagePullBackOff');
+    expect(server.writeAttempts).toHaveLength(0);
+  });
+
+  it('refutes it where the converter is served and nothing is left: no orphan is claimed', async () => {
+    server = await startKubeApiServer(loadScenario(join(SCENARIOS, 'orphan-conversion-refuted.yaml')));
+    const run = await runInProcess(['diagnose', '--check', '--json', '-'], CONVERSION, { KUBECONFIG: writeKubeconfig(server) });
+    const out = JSON.parse(run.stdout) as Out;
+    expect(out.verdict).toMatchObject({ playbook: 'orphaned-pods-webhook', status: 'refuted' });
+    expect(out.findings.map((f) => f.status)).toEqual(['refuted', 'refuted', 'refuted']);
+  });
+
+  it('promotes a finalizer orphan the text only suspected, naming the held objects', async () => {
+    server = await startKubeApiServer(loadScenario(join(SCENARIOS, 'orphan-finalizer-confirmed.yaml')));
+    const run = await runInProcess(['diagnose', '--check', ...ABSTAIN, '--json', '-'], FINALIZER, { KUBECONFIG: writeKubeconfig(server) });
+    const out = JSON.parse(run.stdout) as Out;
+    expect(out.playbook).toBe('orphaned-pods-webhook');
+    expect(out.verdict).toMatchObject({ playbook: 'orphaned-pods-webhook', status: 'confirmed', firstGuess: { playbook: null } });
+    expect(out.verdict.summary).toContain('confirmed by the cluster: 2 object(s) of uninstalled release catalog are held by finalizers');
+    const held = out.findings.find((f) => f.check === 'finalizer-holds');
+    expect(held?.evidence).toEqual(expect.arrayContaining([
+      'PersistentVolumeClaim shop/data-catalog-0: deleting since 2026-01-05T11:01:00Z, held by kubernetes.io/pvc-protection',
+      'Widget shop/catalog-search: deleting since 2026-01-05T11:02:00Z, held by widgets.example.com/cleanup',
+    ]));
+    expect(JSON.stringify(held)).not.toContain('data-cart-0');
+  });
+
+  it('keeps the abstention where no finalizer holds anything of the release', async () => {
+    server = await startKubeApiServer(loadScenario(join(SCENARIOS, 'orphan-conversion-refuted.yaml')));
+    const run = await runInProcess(['diagnose', '--check', ...ABSTAIN, '--json', '-'], FINALIZER, { KUBECONFIG: writeKubeconfig(server) });
+    const out = JSON.parse(run.stdout) as Out;
+    expect(out.playbook).toBeNull();
+    expect(out.verdict).toMatchObject({ playbook: null, status: 'refuted' });
+    expect(out.verdict.summary).toContain('no object of release catalog in shop is waiting on a finalizer');
   });
 });
 

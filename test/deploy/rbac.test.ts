@@ -13,12 +13,12 @@ const CHECK_IDS = [
   'service-load-balancer-class', 'aws-lbc-webhook-operations', 'aws-lbc-version', 'server-version',
   'service-cluster-ip-manifests', 'release-history', 'cleanup-targets', 'persisted-values', 'live-image',
   'orphaned-workloads', 'failing-webhooks', 'release-pending-status', 'ownership-metadata', 'api-served',
-  'crd-exists', 'webhook-endpoints', 'release-record-size', 'release-pods-not-ready',
+  'crd-exists', 'webhook-endpoints', 'release-record-size', 'release-pods-not-ready', 'finalizer-holds',
 ];
 // What the checks declare (test/deploy/check-permissions.test.ts holds the rules to that). The issue's
 // first list also had endpointslices and namespaces, which no check reads, and lacked jobs.batch,
 // which orphaned-workloads lists.
-const NAMESPACED = ['services', 'pods', 'replicasets', 'deployments', 'statefulsets', 'daemonsets', 'jobs', 'endpoints', 'endpointslices', 'events', 'secrets', 'configmaps'];
+const NAMESPACED = ['services', 'pods', 'persistentvolumeclaims', 'replicasets', 'deployments', 'statefulsets', 'daemonsets', 'jobs', 'endpoints', 'endpointslices', 'events', 'secrets', 'configmaps'];
 const CLUSTER_SCOPED = ['customresourcedefinitions', 'validatingwebhookconfigurations', 'mutatingwebhookconfigurations'];
 const DISCOVERY_URLS = new Set(['/version', '/api', '/api/*', '/apis', '/apis/*']);
 

@@ -10,7 +10,7 @@ const FOUNDING: Record<string, string[]> = {
   'immutable-cluster-ip': ['server-version', 'service-cluster-ip-manifests'],
   'rollback-cleanup-noise': ['release-history', 'cleanup-targets'],
   'persisted-values-revert': ['persisted-values', 'live-image'],
-  'orphaned-pods-webhook': ['orphaned-workloads', 'failing-webhooks'],
+  'orphaned-pods-webhook': ['orphaned-workloads', 'failing-webhooks', 'finalizer-holds'],
 };
 const KNOWN_PLACEHOLDERS = new Set([
   'verb', 'release', 'namespace', 'chart', 'revision', 'previousRevision', 'resource', 'resource.kind', 'resource.name',
