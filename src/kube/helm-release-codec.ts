@@ -55,7 +55,9 @@ interface ReleaseJson {
   chart?: Maybe<{ metadata?: Maybe<{ name?: Maybe<string>; version?: Maybe<string>; appVersion?: Maybe<string> }>; values?: Maybe<Record<string, unknown>> }>;
   config?: Maybe<Record<string, unknown>>;
   manifest?: Maybe<string>;
-  hooks?: Maybe<Array<{ name?: Maybe<string>; kind?: Maybe<string>; events?: Maybe<string[]>; last_run?: Maybe<{ phase?: Maybe<string> }> }>>;
+  hooks?: Maybe<Array<{ name?: Maybe<string>; kind?: Maybe<string>; events?: Maybe<string[]>; manifest?: Maybe<string>; last_run?: Maybe<{ phase?: Maybe<string>; started_at?: Maybe<string>; completed_at?: Maybe<string> }> }>>;
+  /** Helm 4 only: `csa` (client-side apply) or `ssa` (server-side apply, `--server-side`). */
+  apply_method?: Maybe<string>;
 }
 
 type Shape = 'string' | 'record' | { [field: string]: Shape } | ['array', Shape];
@@ -65,7 +67,8 @@ const OBJECT_SHAPE: Record<string, Shape> = {
   chart: { metadata: { name: 'string', version: 'string', appVersion: 'string' }, values: 'record' },
   config: 'record',
   manifest: 'string',
-  hooks: ['array', { name: 'string', kind: 'string', events: ['array', 'string'], last_run: { phase: 'string' } }],
+  hooks: ['array', { name: 'string', kind: 'string', events: ['array', 'string'], manifest: 'string', last_run: { phase: 'string', started_at: 'string', completed_at: 'string' } }],
+  apply_method: 'string',
 };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -123,8 +126,24 @@ export interface HelmRelease {
   config: Record<string, unknown>;
   /** Rendered manifest, with Secret data and token-like strings redacted. */
   manifest: string;
-  hooks: Array<{ name: string; kind: string; events: string[]; phase?: string }>;
+  hooks: HelmHook[];
+  /** Helm 4 records how it applied the manifest (`csa` or `ssa`); Helm 3 records nothing. */
+  applyMethod?: string;
+  /** Labels of the storage object other than Helm's own (set with `helm … --labels`). */
+  labels: Record<string, string>;
   storage: { driver: HelmDriver; objectName: string };
+}
+
+export interface HelmHook {
+  name: string;
+  kind: string;
+  events: string[];
+  /** The hook's rendered manifest, redacted like the release manifest. */
+  manifest: string;
+  /** last_run: Unknown | Running | Succeeded | Failed */
+  phase?: string;
+  startedAt?: string;
+  completedAt?: string;
 }
 
 function nonEmpty(v: string | null | undefined): string | undefined {
@@ -132,7 +151,7 @@ function nonEmpty(v: string | null | undefined): string | undefined {
 }
 
 /** Release JSON → the redacted record handed to checks. */
-export function toHelmRelease(json: unknown, storage: { driver: HelmDriver; objectName: string; namespace: string }, options: DecodeOptions = {}): HelmRelease {
+export function toHelmRelease(json: unknown, storage: { driver: HelmDriver; objectName: string; namespace: string; labels?: Record<string, string> }, options: DecodeOptions = {}): HelmRelease {
   const r = readReleaseJson(json);
   if (typeof r === 'string') throw new ReleaseDecodeError(storage.objectName, `unexpected release JSON (${r})`);
   const redactString = options.redactString;
@@ -163,8 +182,13 @@ export function toHelmRelease(json: unknown, storage: { driver: HelmDriver; obje
       name: h.name ?? '',
       kind: h.kind ?? '',
       events: h.events ?? [],
+      manifest: redactFreeText(redactManifestSecrets(h.manifest ?? ''), redactString),
       ...(h.last_run?.phase ? { phase: h.last_run.phase } : {}),
+      ...(nonEmpty(h.last_run?.started_at) ? { startedAt: h.last_run!.started_at! } : {}),
+      ...(nonEmpty(h.last_run?.completed_at) ? { completedAt: h.last_run!.completed_at! } : {}),
     })),
+    ...(nonEmpty(r.apply_method) ? { applyMethod: r.apply_method! } : {}),
+    labels: storage.labels ?? {},
     storage: { driver: storage.driver, objectName: storage.objectName },
   };
 }

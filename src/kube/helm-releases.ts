@@ -29,6 +29,9 @@ export interface HelmReleasesOptions {
 
 export const HELM_SECRET_TYPE = 'helm.sh/release.v1';
 
+/** Labels Helm's storage drivers set themselves (pkg/storage/driver/labels.go); others came from `--labels`. */
+const HELM_SYSTEM_LABELS = new Set(['name', 'owner', 'status', 'version', 'createdAt', 'modifiedAt']);
+
 /** Helm's storage key: `sh.helm.release.v1.<release>.v<revision>`. */
 export function releaseObjectName(release: string, revision: number): string {
   return `sh.helm.release.v1.${release}.v${revision}`;
@@ -154,6 +157,7 @@ export class HelmReleases {
     const payload = data && typeof data === 'object' && 'release' in data ? (data as { release?: unknown }).release : undefined;
     if (typeof payload !== 'string' || payload === '') throw new ReleaseDecodeError(objectName, 'it has no data.release');
     const json = decodeReleasePayload(payload, driver, objectName, this.options.decode);
-    return toHelmRelease(json, { driver, objectName, namespace: obj.metadata?.namespace ?? namespace }, this.options.decode);
+    const labels = Object.fromEntries(Object.entries(obj.metadata?.labels ?? {}).filter(([k]) => !HELM_SYSTEM_LABELS.has(k)));
+    return toHelmRelease(json, { driver, objectName, namespace: obj.metadata?.namespace ?? namespace, labels }, this.options.decode);
   }
 }
