@@ -71,7 +71,37 @@ interface Stored {
 
 type StatusReason = 'NotFound' | 'Forbidden' | 'InternalError' | 'MethodNotAllowed' | 'Unauthorized' | 'BadRequest' | 'Gone';
 
-const SUPPORTED_FIELDS = ['metadata.name', 'metadata.namespace', 'status.phase', 'type', 'spec.nodeName'];
+// Field selectors per kind, as kube-apiserver registers them (pkg/registry/*/strategy.go GetAttrs /
+// AddFieldLabelConversionFunc); any other field is a 400 there and here.
+const COMMON_FIELDS = ['metadata.name', 'metadata.namespace'];
+const FIELDS_BY_KIND: Record<string, Record<string, (obj: KubeObject) => unknown>> = {
+  Pod: {
+    'status.phase': (o) => rec(o.status).phase,
+    'spec.nodeName': (o) => rec(o.spec).nodeName,
+    'spec.restartPolicy': (o) => rec(o.spec).restartPolicy,
+    'spec.serviceAccountName': (o) => rec(o.spec).serviceAccountName,
+    'status.podIP': (o) => rec(o.status).podIP,
+  },
+  Secret: { type: (o) => o.type },
+  Namespace: { 'status.phase': (o) => rec(o.status).phase },
+  Job: { 'status.successful': (o) => (typeof rec(o.status).succeeded === 'number' ? String(rec(o.status).succeeded) : undefined) },
+  Event: {
+    'involvedObject.kind': (o) => rec(o.involvedObject).kind,
+    'involvedObject.namespace': (o) => rec(o.involvedObject).namespace,
+    'involvedObject.name': (o) => rec(o.involvedObject).name,
+    'involvedObject.uid': (o) => rec(o.involvedObject).uid,
+    'involvedObject.apiVersion': (o) => rec(o.involvedObject).apiVersion,
+    'involvedObject.fieldPath': (o) => rec(o.involvedObject).fieldPath,
+    reason: (o) => o.reason,
+    reportingComponent: (o) => o.reportingComponent,
+    source: (o) => rec(o.source).component,
+    type: (o) => o.type,
+  },
+};
+
+function supportedFields(kind: string): string[] {
+  return [...COMMON_FIELDS, ...Object.keys(FIELDS_BY_KIND[kind] ?? {})];
+}
 
 function gv(r: Pick<ResourceInfo, 'group' | 'version'>): string {
   return r.group ? `${r.group}/${r.version}` : r.version;
@@ -102,12 +132,12 @@ function crdResources(crd: KubeObject): ResourceInfo[] {
 function toStored(obj: KubeObject): Stored {
   const meta = obj.metadata ?? {};
   const { apiVersion, kind, ...rest } = obj;
-  const status = rec(obj.status);
-  const spec = rec(obj.spec);
   const fields: Record<string, string> = { 'metadata.name': meta.name ?? '', 'metadata.namespace': meta.namespace ?? '' };
-  if (typeof status.phase === 'string') fields['status.phase'] = status.phase;
-  if (typeof obj.type === 'string') fields.type = obj.type;
-  if (typeof spec.nodeName === 'string') fields['spec.nodeName'] = spec.nodeName;
+  for (const [field, read] of Object.entries(FIELDS_BY_KIND[kind ?? ''] ?? {})) {
+    const v = read(obj);
+    // An unset field selects as the empty string, as on kube-apiserver.
+    fields[field] = typeof v === 'string' ? v : '';
+  }
   return {
     namespace: meta.namespace ?? '',
     name: meta.name ?? '',
@@ -461,7 +491,8 @@ class LocalKubeApi implements KubeApiServer {
     } catch (err) {
       return this.status(res, 400, 'BadRequest', err instanceof Error ? err.message : String(err));
     }
-    const unsupported = fieldReqs.find((f) => !SUPPORTED_FIELDS.includes(f.key));
+    const supported = supportedFields(r.kind);
+    const unsupported = fieldReqs.find((f) => !supported.includes(f.key));
     if (unsupported) return this.status(res, 400, 'BadRequest', `field label not supported: ${unsupported.key}`);
     const limitParam = Number(query.get('limit') ?? '0');
     const limit = Number.isInteger(limitParam) && limitParam > 0 ? limitParam : Infinity;

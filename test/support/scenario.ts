@@ -53,6 +53,23 @@ export const helmReleaseSchema = z.object({
   compress: z.boolean().default(true),
   /** Extra object labels (helm --labels). */
   labels: z.record(z.string(), z.string()).optional(),
+  /** ISO time of the first install (info.first_deployed); defaults to the fixed base date. */
+  firstDeployedAt: z.string().optional(),
+  /** Helm 4 writes `apply_method` (csa or ssa); Helm 3 writes none. */
+  applyMethod: z.enum(['csa', 'ssa']).optional(),
+  /** Hooks as Helm records them (the rendered hook manifest and its last run). */
+  hooks: z
+    .array(
+      z.object({
+        name: z.string(),
+        kind: z.string().default('Job'),
+        events: z.array(z.string()).default(['pre-upgrade']),
+        manifest: z.string().default(''),
+        phase: z.enum(['Unknown', 'Running', 'Succeeded', 'Failed']).optional(),
+        startedAt: z.string().optional(),
+      }),
+    )
+    .default([]),
 });
 export type HelmReleaseSpec = z.input<typeof helmReleaseSchema>;
 
@@ -131,7 +148,7 @@ export function helmReleaseJson(input: HelmReleaseSpec): Record<string, unknown>
     namespace: spec.namespace,
     version: spec.revision,
     info: {
-      first_deployed: new Date(BASE_TIME).toISOString(),
+      first_deployed: spec.firstDeployedAt ?? new Date(BASE_TIME).toISOString(),
       last_deployed: at,
       deleted: '',
       description: spec.description,
@@ -153,7 +170,17 @@ export function helmReleaseJson(input: HelmReleaseSpec): Record<string, unknown>
     },
     ...(spec.config && Object.keys(spec.config).length > 0 ? { config: spec.config } : {}),
     manifest: spec.manifest,
-    hooks: [],
+    hooks: spec.hooks.map((h) => ({
+      name: h.name,
+      kind: h.kind,
+      path: `templates/${h.name}.yaml`,
+      manifest: h.manifest,
+      events: h.events,
+      last_run: { started_at: h.startedAt ?? '', completed_at: '', phase: h.phase ?? '' },
+      weight: 0,
+      delete_policies: ['before-hook-creation'],
+    })),
+    ...(spec.applyMethod ? { apply_method: spec.applyMethod } : {}),
   };
 }
 
