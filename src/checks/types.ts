@@ -1,4 +1,4 @@
-import type { Facts } from '../triage/types.js';
+import type { Facts, RenderedCommand } from '../triage/types.js';
 import type { ReadOnlyKube } from '../kube/types.js';
 
 export type FindingStatus = 'confirmed' | 'refuted' | 'inconclusive' | 'error';
@@ -15,6 +15,8 @@ export interface Finding {
   learned?: Record<string, string>;
   /** Set by decisive checks: their answer alone can confirm or refute the playbook (src/triage/verdict.ts). */
   decisive?: boolean;
+  /** The way out the check chose for this case, filled with live names and revisions: shown, never run. */
+  commands?: RenderedCommand[];
 }
 
 export interface CheckContext {

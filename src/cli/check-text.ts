@@ -42,6 +42,10 @@ export function renderChecksText(verdict: Verdict, findings: readonly Finding[],
       if (f.missingPermission) out.push(`      ${dim(`grant: ${f.missingPermission}`)}`);
       for (const e of f.evidence.slice(0, EVIDENCE_LINES_SHOWN)) out.push(`      ${dim(e)}`);
       if (f.evidence.length > EVIDENCE_LINES_SHOWN) out.push(`      ${dim(`… ${f.evidence.length - EVIDENCE_LINES_SHOWN} more (see --json)`)}`);
+      for (const c of f.commands ?? []) {
+        const note = c.effect === 'changes-cluster' ? paint(33, `changes the cluster — risk: ${c.risk ?? 'not stated'}`) : dim('read-only');
+        out.push(`      ${c.description ? `${c.description} ` : ''}(${note})`, `        $ ${c.command}`);
+      }
     }
   }
   return `${out.join('\n')}\n`;

@@ -116,6 +116,13 @@ const findingSchema = z.object({
   missingPermission: z.string().optional(),
   learned: z.record(z.string(), z.string()).optional(),
   decisive: z.boolean().optional(),
+  commands: z.array(z.object({
+    command: z.string(),
+    description: z.string().optional(),
+    effect: z.enum(['read-only', 'changes-cluster']),
+    risk: z.string().optional(),
+    missing: z.array(z.string()).optional(),
+  })).optional(),
 });
 
 const verdictStatusSchema = z.enum(['confirmed', 'refuted', 'inconclusive', 'text-only']);

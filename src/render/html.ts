@@ -320,7 +320,17 @@ const OUTCOME_TEXT: Record<CheckOutcome, string> = {
 function renderFinding(f: Finding, descriptions: Record<string, string>): string {
   const description = descriptions[f.check];
   return `<li class="finding"><p><span class="badge ${STATUS_CLASS[f.status] ?? 'muted'}">${e(f.status)}</span> <code>${e(f.check)}</code> ${e(f.summary)}</p>
-${description ? `<p class="meta">${e(description)}</p>` : ''}${f.missingPermission ? `<p class="notice">Needs RBAC: <code>${e(f.missingPermission)}</code></p>` : ''}${f.evidence.length ? `<pre class="log"><code>${e(f.evidence.join('\n'))}</code></pre>` : ''}</li>`;
+${description ? `<p class="meta">${e(description)}</p>` : ''}${f.missingPermission ? `<p class="notice">Needs RBAC: <code>${e(f.missingPermission)}</code></p>` : ''}${f.evidence.length ? `<pre class="log"><code>${e(f.evidence.join('\n'))}</code></pre>` : ''}${renderFindingCommands(f)}</li>`;
+}
+
+/** A check's way out for this case: copy-only commands with their risks. */
+function renderFindingCommands(f: Finding): string {
+  if (!f.commands?.length) return '';
+  const items = f.commands.map((c) => {
+    const note = c.effect === 'changes-cluster' ? `<span class="badge warn">changes the cluster</span> ${e(c.risk ?? 'risk not stated')}` : '<span class="badge ok">read-only</span>';
+    return `<li><p>${c.description ? `${e(c.description)} ` : ''}${note}</p><pre><code>${e(c.command)}</code></pre></li>`;
+  });
+  return `<ul class="finding-commands">${items.join('')}</ul>`;
 }
 
 function renderFacts(facts: Facts): string {

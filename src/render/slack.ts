@@ -126,7 +126,9 @@ function findingLine(finding: Finding, maxEvidence: number): string {
   const extra = finding.status === 'error' ? ' _(check failed)_' : '';
   const evidence = finding.evidence.slice(0, maxEvidence).map((e) => `    ${codeSpan(truncate(e, 200))}`);
   const permission = finding.missingPermission ? [`    _needs RBAC:_ ${codeSpan(finding.missingPermission)}`] : [];
-  return [head + extra, ...evidence, ...permission].join('\n');
+  const commands = (finding.commands ?? []).slice(0, 2).map((c) =>
+    `    ${c.effect === 'changes-cluster' ? `⚠️ _risk: ${escapeSlack(truncate(c.risk ?? 'not stated', 200))}_ ` : '_read-only_ '}${codeSpan(truncate(c.command, 300))}`);
+  return [head + extra, ...evidence, ...permission, ...commands].join('\n');
 }
 
 function checksBlocks(checks: ChecksState): Block[] {
