@@ -15,9 +15,11 @@ import { releasePendingStatus } from './release-pending-status.js';
 import { releasePodsNotReady } from './release-pods-not-ready.js';
 import { releaseRecordSize } from './release-record-size.js';
 import { serverVersion } from './server-version.js';
+import { stuckRelease } from './stuck-release.js';
 import { serviceClusterIpManifests } from './service-cluster-ip-manifests.js';
 import { serviceLoadBalancerClass } from './service-load-balancer-class.js';
 import type { Check } from './types.js';
+import { unreadyResources } from './unready-resources.js';
 import { webhookEndpoints } from './webhook-endpoints.js';
 
 export const CHECKS: readonly Check[] = [
@@ -40,6 +42,8 @@ export const CHECKS: readonly Check[] = [
   webhookEndpoints,
   releaseRecordSize,
   releasePodsNotReady,
+  stuckRelease,
+  unreadyResources,
 ];
 
 const BY_ID: ReadonlyMap<string, Check> = new Map(CHECKS.map((c) => [c.id, c]));

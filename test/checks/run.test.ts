@@ -101,7 +101,7 @@ describe('check registry', () => {
       'service-load-balancer-class', 'aws-lbc-webhook-operations', 'aws-lbc-version', 'server-version', 'service-cluster-ip-manifests',
       'release-history', 'cleanup-targets', 'persisted-values', 'live-image', 'orphaned-workloads', 'failing-webhooks',
       'release-pending-status', 'ownership-metadata', 'api-served', 'crd-exists', 'webhook-endpoints', 'release-record-size', 'release-pods-not-ready',
-      'finalizer-holds',
+      'finalizer-holds', 'stuck-release', 'unready-resources',
     ];
     for (const id of ids) expect(getCheck(id)?.id, id).toBe(id);
     expect(checkIds().sort()).toEqual([...ids].sort());

@@ -13,7 +13,7 @@ const CHECK_IDS = [
   'service-load-balancer-class', 'aws-lbc-webhook-operations', 'aws-lbc-version', 'server-version',
   'service-cluster-ip-manifests', 'release-history', 'cleanup-targets', 'persisted-values', 'live-image',
   'orphaned-workloads', 'failing-webhooks', 'release-pending-status', 'ownership-metadata', 'api-served',
-  'crd-exists', 'webhook-endpoints', 'release-record-size', 'release-pods-not-ready', 'finalizer-holds',
+  'crd-exists', 'webhook-endpoints', 'release-record-size', 'release-pods-not-ready', 'finalizer-holds', 'stuck-release', 'unready-resources',
 ];
 // What the checks declare (test/deploy/check-permissions.test.ts holds the rules to that). The issue's
 // first list also had endpointslices and namespaces, which no check reads, and lacked jobs.batch,
