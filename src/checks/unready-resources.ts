@@ -100,7 +100,7 @@ export const unreadyResources = defineCheck<Gathered>({
 });
 
 function line(v: TargetVerdict): string {
-  const causes = v.causes.slice(0, 2).map((c) => (c.pod && !c.text.includes(c.pod) ? `pod ${c.pod}: ${c.text}` : c.text));
+  const causes = v.causes.slice(0, 2).map((c) => (c.pod && !c.text.includes(`pod ${c.pod}`) ? `pod ${c.pod}: ${c.text}` : c.text));
   const more = v.causes.length > 2 ? ` (+${v.causes.length - 2} more)` : '';
   return `${v.label} (${v.progress}): ${causes.join('; ')}${more}`;
 }

@@ -323,14 +323,10 @@ function renderFinding(f: Finding, descriptions: Record<string, string>): string
 ${description ? `<p class="meta">${e(description)}</p>` : ''}${f.missingPermission ? `<p class="notice">Needs RBAC: <code>${e(f.missingPermission)}</code></p>` : ''}${f.evidence.length ? `<pre class="log"><code>${e(f.evidence.join('\n'))}</code></pre>` : ''}${renderFindingCommands(f)}</li>`;
 }
 
-/** A check's way out for this case: copy-only commands with their risks. */
+/** A check's way out for this case: copy-only commands with their risks, in the same markup as the playbook's. */
 function renderFindingCommands(f: Finding): string {
   if (!f.commands?.length) return '';
-  const items = f.commands.map((c) => {
-    const note = c.effect === 'changes-cluster' ? `<span class="badge warn">changes the cluster</span> ${e(c.risk ?? 'risk not stated')}` : '<span class="badge ok">read-only</span>';
-    return `<li><p>${c.description ? `${e(c.description)} ` : ''}${note}</p><pre><code>${e(c.command)}</code></pre></li>`;
-  });
-  return `<ul class="finding-commands">${items.join('')}</ul>`;
+  return `<p class="meta">Way out for this case:</p>${renderCommands(f.commands, `way-${f.check}`)}`;
 }
 
 function renderFacts(facts: Facts): string {

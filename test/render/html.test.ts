@@ -39,6 +39,17 @@ function view(over: Partial<TriagePageView> = {}): TriagePageView {
 }
 
 describe('triage page wording', () => {
+  it("renders a finding's way out with the playbook commands' markup, escaped", () => {
+    const html = renderTriagePage(view({
+      findings: [{ check: 'unready-resources', status: 'confirmed', summary: 's', evidence: [], commands: [
+        { command: 'kubectl -n store describe pod <b>web</b>', effect: 'read-only' },
+        { command: 'helm rollback shop 2 -n store --wait', effect: 'changes-cluster', risk: 'Replaces revision 3' },
+      ] }],
+    }), ASSETS);
+    expect(html).toContain('<code id="way-unready-resources-1">kubectl -n store describe pod &lt;b&gt;web&lt;/b&gt;</code>');
+    expect(html).toContain('<code id="way-unready-resources-2">helm rollback shop 2 -n store --wait</code></pre><p class="risk"><strong>Risk:</strong> Replaces revision 3</p>');
+  });
+
   it('does not repeat the verdict status the badge already shows', () => {
     expect(summaryAfterBadge('inconclusive', 'inconclusive: release shop has no revisions')).toBe('release shop has no revisions');
     expect(summaryAfterBadge('confirmed', 'release shop is pending')).toBe('release shop is pending');

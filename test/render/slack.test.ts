@@ -65,6 +65,21 @@ describe('renderSlackMessage', () => {
     expect(msg.text).toContain('— confirmed');
   });
 
+  it("shows a finding's way out: read-only commands as such, changes with their risk", () => {
+    const findings = [{
+      check: 'stuck-release', status: 'confirmed' as const, summary: 'revision 8 pending', evidence: [],
+      commands: [
+        { command: 'helm history api -n backend --max 5', effect: 'read-only' as const },
+        { command: 'helm rollback api 7 -n backend --wait', effect: 'changes-cluster' as const, risk: 'Replaces revision 8' },
+        { command: 'helm status api -n backend', effect: 'read-only' as const },
+      ],
+    }];
+    const all = texts(renderSlackMessage(diagnosis(), { checks: { state: 'done', result: result({ findings }) } }).blocks);
+    expect(all).toContain('_read-only_ `helm history api -n backend --max 5`');
+    expect(all).toContain('⚠️ _risk: Replaces revision 8_ `helm rollback api 7 -n backend --wait`');
+    expect(all).not.toContain('helm status api');
+  });
+
   it('says when the checks did not complete, keeping the text diagnosis', () => {
     const msg = renderSlackMessage(diagnosis(), { checks: { state: 'done', result: result({ outcome: 'no-agent', findings: [], verdict: null, message: 'no agent for cluster prod' }) } });
     expect(texts(msg.blocks)).toContain('did not complete: no agent for cluster prod');
