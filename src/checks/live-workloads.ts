@@ -135,11 +135,12 @@ export async function gatherLive(kube: ReadOnlyKube, targets: readonly Target[],
   const listAll = async (apiVersion: string, kind: string, namespace: string, selector: { labelSelector?: string; fieldSelector?: string }, cap: number): Promise<KubeObject[]> => {
     const items: KubeObject[] = [];
     for await (const obj of kube.list(apiVersion, kind, { namespace, pageSize: PAGE_SIZE, signal: opts.signal, ...selector })) {
+      items.push(obj);
+      // Stop on the cap itself, so no page beyond it is ever fetched.
       if (items.length >= cap) {
-        state.capped.push(`${kind} in ${namespace}: stopped after ${cap}`);
+        state.capped.push(`${kind} in ${namespace}: stopped after ${cap}, more may exist`);
         break;
       }
-      items.push(obj);
     }
     return items;
   };

@@ -11,7 +11,10 @@ import { WAITABLE } from '../../src/checks/live-workloads.js';
 import { parseManifest } from '../../src/kube/helm-manifest.js';
 import { runInProcess } from '../cli/support.js';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer } from '../support/kube-api-server.js';
-import { helmReleaseSchema, loadScenario } from '../support/scenario.js';
+import { helmReleaseObject, helmReleaseSchema, loadScenario } from '../support/scenario.js';
+import { runChecks } from '../../src/checks/run.js';
+import type { KubeObject } from '../../src/kube/types.js';
+import { kubeFor } from '../support/kube-api-server.js';
 
 const SCENARIO_DIR = join(import.meta.dirname, '..', 'scenarios');
 const scenarioFiles = (): string[] => readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.yaml')).sort();
@@ -78,5 +81,30 @@ describe('stuck-release and unready-resources through the CLI and the local API 
     // The stated bound: history list + one get + per namespace ≤ kinds + 3 lists (one page each here).
     expect(server.requestCount, [...server.requestsByPath].map(([p, n]) => `${n} ${p}`).join('\n')).toBeLessThanOrEqual(2 + kinds + 3);
     expect(server.writeAttempts).toHaveLength(0);
+  });
+
+  it('reads by list, not per object: 600 Deployments and their 600 pods cost 6 requests', async () => {
+    const labels = { 'app.kubernetes.io/instance': 'big' };
+    const docs: string[] = [];
+    const objects: KubeObject[] = [];
+    for (let i = 0; i < 600; i++) {
+      docs.push(`apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: d${i}, labels: { app.kubernetes.io/instance: big } }\nspec: { template: { metadata: { labels: { app.kubernetes.io/instance: big, n: d${i} } } } }`);
+      const bad = i % 100 === 7;
+      objects.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `d${i}`, namespace: 'big', labels }, spec: { replicas: 1 }, status: { availableReplicas: bad ? 0 : 1, updatedReplicas: 1 } });
+      objects.push({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name: `d${i}-5d9c7-x`, namespace: 'big', labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `d${i}-5d9c7`, uid: `u${i}`, controller: true }] },
+        status: bad ? { phase: 'Pending', containerStatuses: [{ name: 'c', state: { waiting: { reason: 'ErrImagePull' } } }] } : { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+      });
+    }
+    objects.push(helmReleaseObject({ name: 'big', namespace: 'big', revision: 1, status: 'deployed' }), helmReleaseObject({ name: 'big', namespace: 'big', revision: 2, status: 'failed', manifest: docs.join('\n---\n') }));
+    server = await startKubeApiServer({}, { objects });
+    const [f] = await runChecks({ checks: ['unready-resources'], facts: { release: 'big', namespace: 'big' }, kube: kubeFor(server), signal: AbortSignal.timeout(30_000), now: new Date() });
+    expect(f?.status).toBe('confirmed');
+    expect(f?.learned?.['notReady']).toBe('6');
+    // history + the failed revision + 2 pages of Deployments + 2 pages of pods + 1 of events.
+    expect([...server.requestsByPath].map(([p, n]) => `${n} ${p}`)).toEqual([
+      '1 /api/v1/namespaces/big/secrets', '1 /api/v1/namespaces/big/secrets/sh.helm.release.v1.big.v2',
+      '2 /apis/apps/v1/namespaces/big/deployments', '2 /api/v1/namespaces/big/pods', '1 /api/v1/namespaces/big/events',
+    ]);
   });
 });
