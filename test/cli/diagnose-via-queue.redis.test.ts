@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { startAgent, type Agent } from '../../src/queue/agent.js';
 import { checkQueueName } from '../../src/queue/names.js';
+import { has, needs } from '../support/needs.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { kubeFor, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
 import { loadScenario } from '../support/scenario.js';
@@ -21,8 +22,8 @@ let redis: TestRedis;
 let server: KubeApiServer | undefined;
 let agent: Agent | undefined;
 
-beforeAll(async () => { redis = await startTestRedis(); });
-afterAll(async () => { await redis.close(); });
+beforeAll(async () => { if (has('redis')) redis = await startTestRedis(); });
+afterAll(async () => { await redis?.close(); });
 afterEach(async () => {
   await agent?.close();
   agent = undefined;
@@ -32,7 +33,7 @@ afterEach(async () => {
 
 const prefix = (): string => `vq-${randomUUID().slice(0, 8)}`;
 
-describe('helm-triage diagnose --check --via-queue (real Redis, real agent)', () => {
+describe('helm-triage diagnose --check --via-queue (real Redis, real agent)', needs('redis'), () => {
   it('prints the agent\'s answer with findings from the real checks (text)', async () => {
     server = await startKubeApiServer(loadScenario(join(SCENARIOS, 'lbc-class-confirmed.yaml')));
     const p = prefix();

@@ -10,6 +10,7 @@ import { loadPlaybooks } from '../../src/playbooks/load.js';
 import { startAgent, type Agent } from '../../src/queue/agent.js';
 import { startServe, type RunningServer } from '../../src/cli/serve.js';
 import { kubeFor, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
+import { needs } from '../support/needs.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { loadScenario } from '../support/scenario.js';
 import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.js';
@@ -51,7 +52,7 @@ async function commandRoundTrip(server: RunningServer, slack: SlackApiServer, ch
   return { posted: blocksText(post.params), updated: blocksText(update.params) };
 }
 
-describe('serve, distributed mode (uses redis-server, an agent and local Slack/Kubernetes API servers)', () => {
+describe('serve, distributed mode (uses redis-server, an agent and local Slack/Kubernetes API servers)', needs('redis-server'), () => {
   let redis: TestRedis;
   let kube: KubeApiServer;
   let slack: SlackApiServer;

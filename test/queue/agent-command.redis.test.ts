@@ -11,10 +11,11 @@ import { BullMqDispatcher } from '../../src/queue/dispatcher.js';
 import { startResultConsumer } from '../../src/queue/result-consumer.js';
 import { RedisKeyValueStore } from '../../src/store/redis-kv.js';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer } from '../support/kube-api-server.js';
+import { needs } from '../support/needs.js';
 import { freePort, startTestRedis, type TestRedis } from '../support/redis.js';
 import { RecordingReporter, cleanupPrefix, makeJob, uniquePrefix } from './support.js';
 
-describe('helm-triage agent command (real Redis, local Kubernetes API server on a port)', () => {
+describe('helm-triage agent command (real Redis, local Kubernetes API server on a port)', needs('redis'), () => {
   let redis: TestRedis;
   let kube: KubeApiServer;
   beforeAll(async () => {

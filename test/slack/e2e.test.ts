@@ -9,6 +9,7 @@ import { BullMqDispatcher } from '../../src/queue/dispatcher.js';
 import { startResultConsumer, type ResultConsumer } from '../../src/queue/result-consumer.js';
 import { RedisKeyValueStore } from '../../src/store/redis-kv.js';
 import { kubeFor, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
+import { needs } from '../support/needs.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.js';
 import { buttonClick, eventEnvelope, sendCommand, sendEvent, sendInteraction, uniqueEventId } from '../support/slack-requests.js';
@@ -29,7 +30,7 @@ async function deleteKeys(url: string, pattern: string): Promise<void> {
   }
 }
 
-describe('Slack end to end with Redis, BullMQ, an agent and the local Kubernetes API (uses redis-server and ports)', () => {
+describe('Slack end to end with Redis, BullMQ, an agent and the local Kubernetes API (uses redis-server and ports)', needs('redis'), () => {
   const prefix = `ht-slack-${randomUUID().slice(0, 8)}`;
   let redis: TestRedis;
   let kvRedis: Redis;

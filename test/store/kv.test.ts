@@ -1,30 +1,32 @@
 // Behaviour of both KeyValueStore implementations; the Redis one needs a real redis-server (started on a free port).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type TestOptions } from 'vitest';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { KeyValueStore } from '../../src/store/kv.js';
 import { MemoryKeyValueStore } from '../../src/store/memory-kv.js';
 import { RedisKeyValueStore } from '../../src/store/redis-kv.js';
+import { has, needs } from '../support/needs.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 
 let redisServer: TestRedis;
 let redis: Redis;
 
 beforeAll(async () => {
+  if (!has('redis')) return;
   redisServer = await startTestRedis();
   redis = new Redis(redisServer.url);
 });
 afterAll(async () => {
-  redis.disconnect();
-  await redisServer.close();
+  redis?.disconnect();
+  await redisServer?.close();
 });
 
-const stores: Array<[string, () => KeyValueStore]> = [
-  ['memory', () => new MemoryKeyValueStore()],
-  ['redis (real server)', () => new RedisKeyValueStore(redis, `test:${randomUUID()}:`)],
+const stores: Array<[string, () => KeyValueStore, TestOptions]> = [
+  ['memory', () => new MemoryKeyValueStore(), {}],
+  ['redis (real server)', () => new RedisKeyValueStore(redis, `test:${randomUUID()}:`), needs('redis')],
 ];
 
-describe.each(stores)('KeyValueStore: %s', (_name, make) => {
+for (const [name, make, options] of stores) describe(`KeyValueStore: ${name}`, options, () => {
   it('creates a key only once with setIfAbsent', async () => {
     const kv = make();
     expect(await kv.setIfAbsent('a', '1', 10_000)).toBe(true);

@@ -1,9 +1,10 @@
 // Headless Chromium for page tests, driven by playwright-core (which never downloads a browser).
-// Uses the system chromium (Debian package); CI installs it in .ci/run. A missing binary fails the
-// test with the command to fix it, never a silent skip.
-import { existsSync, mkdirSync } from 'node:fs';
+// Uses the system chromium (Debian package) found by test/support/prereqs.ts, which the test command
+// installs as root; elsewhere the suites say needs('chromium') and skip with the command to install it.
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { locate } from './prereqs.js';
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -11,13 +12,9 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) {
-    throw new Error(
-      `Chromium not found (looked at ${candidates.join(', ')}). Install it with: apt-get update && apt-get install -y chromium ` +
-        '(or set CHROMIUM_PATH). The browser tests need it; .ci/run installs it in CI.',
-    );
+  const found = locate('chromium');
+  if (found === undefined) {
+    throw new Error('Chromium not found on PATH. Install it with: apt-get install -y chromium (or set CHROMIUM_PATH).');
   }
   return found;
 }

@@ -1,8 +1,10 @@
 // Real Redis for tests. Prefers a private redis-server on a free port (so fault tests can stop and
-// restart it); falls back to REDIS_URL (or 127.0.0.1:6379) where the binary is missing.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// restart it); falls back to REDIS_URL (or 127.0.0.1:6379) where the binary is missing. Suites that
+// need it say so with needs('redis') / needs('redis-server') (test/support/needs.ts).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { locate } from './prereqs.js';
 
 export interface TestRedis {
   url: string;
@@ -14,9 +16,6 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-export function hasRedisServer(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -51,7 +50,8 @@ async function waitForPing(url: string, timeoutMs = 5000): Promise<void> {
 }
 
 export async function startTestRedis(): Promise<TestRedis> {
-  if (!hasRedisServer()) {
+  const binary = locate('redis-server');
+  if (binary === undefined) {
     const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
     await waitForPing(url);
     const port = Number(new URL(url).port || 6379);
@@ -66,7 +66,7 @@ export async function startTestRedis(): Promise<TestRedis> {
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', ''], { stdio: 'ignore' });
+    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', ''], { stdio: 'ignore' });
     await waitForPing(url);
   };
   const stop = async (): Promise<void> => {

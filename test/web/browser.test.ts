@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPlaybooks } from '../../src/playbooks/load.js';
 import { artifactsDir, launchBrowser } from '../support/browser.js';
+import { has, needs } from '../support/needs.js';
 import { fixtureDiagnosis, XSS_IMG, XSS_SCRIPT } from './fixtures.js';
 import { makeHarness, type Harness } from './harness.js';
 
@@ -18,6 +19,7 @@ let h: Harness;
 let base: string;
 
 beforeAll(async () => {
+  if (!has('chromium')) return;
   browser = await launchBrowser();
   // Real clock: the browser sees real time and the record must not look expired.
   h = makeHarness({ now: Date.now });
@@ -63,7 +65,7 @@ async function horizontalOverflow(page: Page): Promise<number> {
   return Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
 }
 
-describe('web pages in headless Chromium (uses a loopback port and /usr/bin/chromium)', () => {
+describe('web pages in headless Chromium (uses a loopback port and Chromium)', needs('chromium'), () => {
   it('lists runbooks and filters them as you type, and searches without JavaScript via ?q=', async () => {
     const w = await open(DESKTOP);
     try {
