@@ -8,6 +8,8 @@ import { createReadOnlyKube } from '../../src/kube/config.js';
 import { resolveKubeconfig } from '../../src/kube/kubeconfig.js';
 import { KubeConfigMissingError } from '../../src/kube/errors.js';
 import { kubeconfigFor, startKubeApiServer, writeKubeconfig, type KubeApiServer } from '../support/kube-api-server.js';
+import { needs } from '../support/needs.js';
+import { locate } from '../support/prereqs.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -16,9 +18,9 @@ function tempDir(): string {
   return d;
 }
 
-/** A self-signed certificate for 127.0.0.1, made with the openssl CLI. */
+/** A self-signed certificate for 127.0.0.1, made with the openssl CLI (tests using it say needs('openssl')). */
 function selfSigned(dir: string): { cert: string; key: string } {
-  execFileSync('openssl', [
+  execFileSync(locate('openssl') ?? 'openssl', [
     'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
     '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
   ], { stdio: 'ignore' });
@@ -88,7 +90,7 @@ describe('kube config loading (opens a port)', () => {
     expect(() => resolveKubeconfig({ kubeconfigPath: file })).toThrow(KubeConfigMissingError);
   });
 
-  it('uses the in-cluster service account (token file, CA) under a path prefix', async () => {
+  it('uses the in-cluster service account (token file, CA) under a path prefix', needs('openssl'), async () => {
     const dir = tempDir();
     const tls = selfSigned(dir);
     server = await startKubeApiServer({ version: { major: '1', minor: '30', gitVersion: 'v1.30.1' } }, { tls, token: 'sa-token-123' });
@@ -107,7 +109,7 @@ describe('kube config loading (opens a port)', () => {
     expect((await kube.version()).gitVersion).toBe('v1.30.1');
   });
 
-  it('verifies the server certificate against the CA it was given: another CA is refused', async () => {
+  it('verifies the server certificate against the CA it was given: another CA is refused', needs('openssl'), async () => {
     const dir = tempDir();
     server = await startKubeApiServer({}, { tls: selfSigned(dir), token: 'sa-token-123' });
     const other = tempDir();

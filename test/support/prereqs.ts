@@ -1,5 +1,5 @@
-// What the suite needs beyond `npm ci`: a redis-server binary (or a reachable REDIS_URL) and Chromium.
-// Found on PATH (or CHROMIUM_PATH / REDIS_SERVER_PATH); when missing and this is root with apt-get, the
+// What the suite needs beyond `npm ci`: a redis-server binary (or a reachable REDIS_URL), Chromium and
+// the openssl CLI. Found on PATH (or REDIS_SERVER_PATH / CHROMIUM_PATH / OPENSSL_PATH); when missing and this is root with apt-get, the
 // global setup (test/support/global-setup.ts) installs them once, quietly. What is still missing is
 // reported with one line that says what to install; the tests that need it skip with that line
 // (test/support/needs.ts) and the summary lists them (test/support/skip-summary.ts).
@@ -9,7 +9,8 @@ import { delimiter, join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 
 /** `redis-server`: a private server the test can stop and restart; `redis`: any Redis (own or REDIS_URL). */
-export type Tool = 'redis-server' | 'redis' | 'chromium';
+export type Tool = Binary | 'redis';
+export type Binary = 'redis-server' | 'chromium' | 'openssl';
 
 export interface Prereqs {
   /** Tool → where it is (a path, or the URL of a shared Redis). */
@@ -18,9 +19,11 @@ export interface Prereqs {
   missing: Partial<Record<Tool, string>>;
 }
 
-const PACKAGE: Record<'redis-server' | 'chromium', string> = { 'redis-server': 'redis-server', chromium: 'chromium' };
-const ENV: Record<'redis-server' | 'chromium', string> = { 'redis-server': 'REDIS_SERVER_PATH', chromium: 'CHROMIUM_PATH' };
-const NAMES: Record<'redis-server' | 'chromium', string[]> = { 'redis-server': ['redis-server'], chromium: ['chromium', 'chromium-browser'] };
+const BINARIES: readonly Binary[] = ['redis-server', 'chromium', 'openssl'];
+/** The Debian package, the environment override and the names on PATH of each binary. */
+const PACKAGE: Record<Binary, string> = { 'redis-server': 'redis-server', chromium: 'chromium', openssl: 'openssl' };
+const ENV: Record<Binary, string> = { 'redis-server': 'REDIS_SERVER_PATH', chromium: 'CHROMIUM_PATH', openssl: 'OPENSSL_PATH' };
+const NAMES: Record<Binary, string[]> = { 'redis-server': ['redis-server'], chromium: ['chromium', 'chromium-browser'], openssl: ['openssl'] };
 /** A failed apt-get is not retried for this long (each try can take a minute without a network). */
 const APT_RETRY_MS = 60 * 60 * 1000;
 const MARKER = resolve(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'helm-triage-tests', 'apt-failed');
@@ -43,7 +46,7 @@ export function which(name: string, path = process.env.PATH ?? ''): string | und
 }
 
 /** The binary of a tool: its environment override, else PATH. */
-export function locate(tool: 'redis-server' | 'chromium'): string | undefined {
+export function locate(tool: Binary): string | undefined {
   const override = process.env[ENV[tool]];
   if (override !== undefined && override !== '' && executable(override)) return override;
   for (const name of NAMES[tool]) {
@@ -54,11 +57,11 @@ export function locate(tool: 'redis-server' | 'chromium'): string | undefined {
 }
 
 /** After a package install: PATH, else where Debian puts it (PATH may not hold /usr/bin). */
-function locateInstalled(tool: 'redis-server' | 'chromium'): string | undefined {
+function locateInstalled(tool: Binary): string | undefined {
   return locate(tool) ?? NAMES[tool].map((n) => `/usr/bin/${n}`).find(executable);
 }
 
-function installHint(tool: 'redis-server' | 'chromium'): string {
+function installHint(tool: Binary): string {
   return `install it with: apt-get install -y ${PACKAGE[tool]} (or set ${ENV[tool]})`;
 }
 
@@ -103,14 +106,13 @@ async function pings(url: string): Promise<boolean> {
   }
 }
 
-/** Finds what the suite needs, installing what it can; sets REDIS_SERVER_PATH / CHROMIUM_PATH to what it found. */
+/** Finds what the suite needs, installing what it can; sets REDIS_SERVER_PATH, CHROMIUM_PATH, OPENSSL_PATH to what it found. */
 export async function preparePrereqs(log: (line: string) => void = (l) => console.log(l)): Promise<Prereqs> {
   const prereqs: Prereqs = { found: {}, missing: {} };
-  const tools = ['redis-server', 'chromium'] as const;
-  const absent = tools.filter((t) => locate(t) === undefined);
+  const absent = BINARIES.filter((t) => locate(t) === undefined);
   const install = absent.length > 0 ? aptInstall(absent.map((t) => PACKAGE[t]), log) : { ok: true, why: '' };
-  for (const tool of tools) {
-    const path = locateInstalled(tool) ?? undefined;
+  for (const tool of BINARIES) {
+    const path = locateInstalled(tool);
     if (path !== undefined && (!absent.includes(tool) || install.ok)) {
       prereqs.found[tool] = path;
       process.env[ENV[tool]] = path;
