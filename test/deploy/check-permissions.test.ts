@@ -4,17 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { CHECKS } from '../../src/checks/registry.js';
 import { ROOT } from './support/chart.js';
+import { parsePermission, type Grant } from './support/permissions.js';
 import { isRecord } from './support/gotemplate.js';
 
 // Every permission a check declares (src/checks/*, `permissions`) is granted by deploy/rbac, and every
 // check id the rules name is a real check. A new check that reads a new kind fails here until the
 // rules (and the README table) say why it may.
-
-interface Grant {
-  verb: string;
-  resource: string;
-  group: string | null;
-}
 
 interface Rule {
   apiGroups: string[];
@@ -33,30 +28,6 @@ const rules: Rule[] = ['rules-cluster.yaml', 'rules-namespaced.yaml'].flatMap((f
   const raw = isRecord(doc) && Array.isArray(doc.rules) ? doc.rules.filter(isRecord) : [];
   return raw.map((r) => ({ apiGroups: list(r.apiGroups), resources: list(r.resources), nonResourceURLs: list(r.nonResourceURLs), verbs: list(r.verbs), checks: list(r.checks) }));
 });
-
-/**
- * Reads the free-text permissions checks declare, e.g. `list pods, replicasets.apps (…) in the release
- * namespace` or `get /api, /apis`. Placeholders (`<the conflicting kind>`, `the named kinds`) name no
- * fixed resource and are skipped.
- */
-export function parsePermission(text: string): Grant[] {
-  const withoutNotes = text.replace(/\([^)]*\)/g, '').replace(/\s+in (the |namespace ).*$/, '').trim();
-  const [verb = '', ...rest] = withoutNotes.split(/\s+/);
-  const grants: Grant[] = [];
-  for (const item of rest.join(' ').split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (item.includes('<') || /^the\b/.test(item)) continue;
-    if (item.startsWith('/')) {
-      grants.push({ verb, resource: item, group: null });
-      continue;
-    }
-    // `a/b.group`: both resources share the group written once at the end.
-    const names = item.split('/');
-    const last = names[names.length - 1] ?? '';
-    const group = last.includes('.') ? last.slice(last.indexOf('.') + 1) : null;
-    for (const name of names) grants.push({ verb, resource: name.split('.')[0] ?? name, group });
-  }
-  return grants;
-}
 
 function granted(g: Grant): boolean {
   return rules.some((r) =>

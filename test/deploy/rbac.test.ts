@@ -2,24 +2,19 @@ import { realpathSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { checkIds } from '../../src/checks/registry.js';
 import { CHART_DIR, ROOT, renderChart, templateFiles, type Manifest } from './support/chart.js';
 import { isRecord } from './support/gotemplate.js';
+import { declaredResources } from './support/permissions.js';
 
 // The agent must never be able to change a cluster: every permission is a read, and each one is
 // there because a named check needs it.
 
 const READ_VERBS = new Set(['get', 'list', 'watch']);
-const CHECK_IDS = [
-  'service-load-balancer-class', 'aws-lbc-webhook-operations', 'aws-lbc-version', 'server-version',
-  'service-cluster-ip-manifests', 'release-history', 'cleanup-targets', 'persisted-values', 'live-image',
-  'orphaned-workloads', 'failing-webhooks', 'release-pending-status', 'ownership-metadata', 'api-served',
-  'crd-exists', 'webhook-endpoints', 'release-record-size', 'release-pods-not-ready', 'finalizer-holds', 'stuck-release', 'unready-resources',
-];
-// What the checks declare (test/deploy/check-permissions.test.ts holds the rules to that). The issue's
-// first list also had endpointslices and namespaces, which no check reads, and lacked jobs.batch,
-// which orphaned-workloads lists.
-const NAMESPACED = ['services', 'pods', 'persistentvolumeclaims', 'replicasets', 'deployments', 'statefulsets', 'daemonsets', 'jobs', 'endpoints', 'endpointslices', 'events', 'secrets', 'configmaps'];
-const CLUSTER_SCOPED = ['customresourcedefinitions', 'validatingwebhookconfigurations', 'mutatingwebhookconfigurations'];
+const CHECK_IDS = checkIds();
+// What the checks declare (test/deploy/support/permissions.ts; test/deploy/check-permissions.test.ts holds
+// the rules to each declaration).
+const { namespaced: NAMESPACED, clusterScoped: CLUSTER_SCOPED } = declaredResources();
 const DISCOVERY_URLS = new Set(['/version', '/api', '/api/*', '/apis', '/apis/*']);
 
 interface RuleFileRule {
