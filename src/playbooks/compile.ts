@@ -1,7 +1,7 @@
 // Compile a playbook's signals once at load. Each pattern is vetted so matching stays linear:
 // safe-regex2 rejects nested repetition; backreferences and lookbehind are refused outright.
 import { createRequire } from 'node:module';
-import type { Playbook, Signal } from './schema.js';
+import type { FactPattern, Playbook, Signal } from './schema.js';
 
 type SafeRegex = (re: RegExp, opts?: { limit?: number }) => boolean;
 let safeRegexFn: SafeRegex | undefined;
@@ -20,9 +20,17 @@ export interface CompiledSignal {
   literals: string[] | undefined;
 }
 
+/** A playbook's own fact pattern: fills `fact` from the first capture group when the extractor found none. */
+export interface CompiledFactPattern {
+  fact: FactPattern['fact'];
+  regex: RegExp;
+  literals: string[] | undefined;
+}
+
 export interface CompiledPlaybook {
   playbook: Playbook;
   signals: CompiledSignal[];
+  factPatterns: CompiledFactPattern[];
 }
 
 /** Why a pattern is refused, or undefined when it is fine. */
@@ -38,6 +46,14 @@ export function vetPattern(source: string): string | undefined {
   }
   if (!safeRegex(regex, { limit: 25 })) return 'pattern may backtrack exponentially (nested or overlapping repetition); simplify it';
   if (regex.test('')) return 'pattern matches the empty string';
+  return undefined;
+}
+
+/** vetPattern, and the value to take: a fact pattern needs a capture group. */
+export function vetFactPattern(source: string): string | undefined {
+  const problem = vetPattern(source);
+  if (problem !== undefined) return problem;
+  if (new RegExp(`${source}|`).exec('')?.length === 1) return 'needs a capture group ( … ) around the value';
   return undefined;
 }
 
@@ -193,8 +209,13 @@ export function signalLiterals(compiled: CompiledPlaybook): SignalLiterals {
   return compiled.signals.map((s) => s.literals ?? null);
 }
 
+export function compileFactPattern(pattern: FactPattern): CompiledFactPattern {
+  return { fact: pattern.fact, regex: new RegExp(boundRepetition(pattern.pattern), 'i'), literals: requiredLiterals(pattern.pattern) };
+}
+
 /** `literals`, when given, are the playbook's signalLiterals from an earlier compile (the build-time snapshot). */
 export function compilePlaybook(playbook: Playbook, literals?: SignalLiterals): CompiledPlaybook {
-  if (literals === undefined || literals.length !== playbook.signals.length) return { playbook, signals: playbook.signals.map(compileSignal) };
-  return { playbook, signals: playbook.signals.map((s, i) => withLiterals(s, literals[i] ? [...(literals[i] ?? [])] : undefined)) };
+  const factPatterns = playbook.factPatterns.map(compileFactPattern);
+  if (literals === undefined || literals.length !== playbook.signals.length) return { playbook, signals: playbook.signals.map(compileSignal), factPatterns };
+  return { playbook, signals: playbook.signals.map((s, i) => withLiterals(s, literals[i] ? [...(literals[i] ?? [])] : undefined)), factPatterns };
 }

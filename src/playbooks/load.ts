@@ -5,7 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { ErrorCode, HelmTriageError, PlaybookError } from '../errors.js';
-import { vetPattern } from './compile.js';
+import { vetFactPattern, vetPattern } from './compile.js';
 import { lookalikeSchema, playbookSchema, type Lookalike, type Playbook } from './schema.js';
 import { createPlaybookSet, type PlaybookSet } from './set.js';
 
@@ -46,6 +46,10 @@ export function parsePlaybook(text: string, file: string): Playbook {
   playbook.signals.forEach((signal, i) => {
     const problem = vetPattern(signal.pattern);
     if (problem !== undefined) throw new PlaybookError(file, `signals[${i}].pattern: ${problem}`);
+  });
+  playbook.factPatterns.forEach((p, i) => {
+    const problem = vetFactPattern(p.pattern);
+    if (problem !== undefined) throw new PlaybookError(file, `factPatterns[${i}].pattern: ${problem}`);
   });
   if (!playbook.signals.some((s) => s.weight > 0)) throw new PlaybookError(file, 'signals: at least one signal needs a positive weight');
   return playbook;

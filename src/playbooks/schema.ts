@@ -36,6 +36,17 @@ export const FACT_NAMES = [
   'webhookService', 'apiVersion', 'kind', 'kubeVersion', 'flags', 'setValues', 'image',
 ] as const;
 
+/** Facts a playbook's own patterns may fill (text facts; the extractor's lists and numbers stay its own). */
+export const PATTERN_FACT_NAMES = [
+  'release', 'namespace', 'chart', 'field', 'webhook', 'webhookService', 'apiVersion', 'kind', 'kubeVersion', 'image',
+] as const;
+
+export const factPatternSchema = z.object({
+  fact: z.enum(PATTERN_FACT_NAMES),
+  /** JavaScript regex source like a signal's (vetted linear at load); its first capture group is the value. */
+  pattern: z.string().min(3),
+});
+
 export const playbookSchema = z.object({
   id: z.string().regex(PLAYBOOK_ID, 'lowercase words joined by -'),
   title: z.string().min(3),
@@ -45,6 +56,8 @@ export const playbookSchema = z.object({
   noise: z.boolean().default(false),
   signals: z.array(signalSchema).min(1),
   facts: z.array(z.enum(FACT_NAMES)).default([]),
+  /** What this playbook's errors carry that the extractor does not know (e.g. an invalid release name). */
+  factPatterns: z.array(factPatternSchema).default([]),
   checks: z.array(z.string().regex(PLAYBOOK_ID)).default([]),
   rootCause: z.string().min(10),
   commands: z.array(commandSchema).default([]),
@@ -75,3 +88,5 @@ export const lookalikeSchema = z.object({
 });
 
 export type Lookalike = z.output<typeof lookalikeSchema>;
+
+export type FactPattern = z.output<typeof factPatternSchema>;

@@ -18,7 +18,7 @@ import type { Lookalike, Playbook } from './schema.js';
 import { createPlaybookSet, type PlaybookSet } from './set.js';
 import type { TriageModel } from '../triage/model.js';
 
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 
 export interface SnapshotFile {
   /** Relative to the playbook folder. */

@@ -2,7 +2,7 @@
 import type { PlaybookSet } from '../playbooks/set.js';
 import type { Playbook } from '../playbooks/schema.js';
 import { renderTemplate } from '../playbooks/render.js';
-import { extractFacts, factLiterals } from './facts.js';
+import { extractFacts, factLiterals, withPlaybookFacts } from './facts.js';
 import { DEFAULT_MIN_CONFIDENCE, MAX_MATCHES, type Calibration } from './limits.js';
 import { LiteralScanner, indexLines } from './lines.js';
 import { bestLookalike, combineSignals, explainTerms, modelView, rulesDecisive, type CombinedMatch, type LookalikeScore, type ModelView } from './combine.js';
@@ -64,7 +64,7 @@ function diagnoseUnsafe(raw: string, set: PlaybookSet, options: DiagnoseOptions)
   }
   if (redacted.count > 0) notes.push(`${redacted.count} secret${redacted.count === 1 ? '' : 's'} redacted before diagnosis`);
   const scanned = scannerFor(set).scan(index);
-  const facts: Facts = { ...extractFacts(text, index, scanned), ...definedOnly(options.overrides ?? {}) };
+  let facts: Facts = { ...extractFacts(text, index, scanned), ...definedOnly(options.overrides ?? {}) };
   if (text.trim() === '') {
     notes.push('the input is empty: paste the failed helm command and the error it printed');
     return emptyDiagnosis(input, notes, text, facts);
@@ -92,6 +92,7 @@ function diagnoseUnsafe(raw: string, set: PlaybookSet, options: DiagnoseOptions)
   }
   const playbook = set.get(primary.playbook);
   if (playbook === undefined) return { ...emptyDiagnosis(input, notes, text, facts), matches, decision };
+  facts = withPlaybookFacts(facts, set.compiled.find((c) => c.playbook === playbook)?.factPatterns ?? [], index);
   for (const m of scored) {
     if (m !== primary && m.noise && m.score >= threshold) {
       notes.push(`also found ${m.title.toLowerCase()} (${m.playbook}): it is noise around the real error, which is ${primary.playbook}`);

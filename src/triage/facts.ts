@@ -1,7 +1,7 @@
 // Pure: pull the facts commands need (release, namespace, resource, field, webhook …) out of normalized,
 // redacted text. Explicit helm command lines win over what messages imply; the first sighting wins otherwise.
 import type { Facts, HelmVerb, ResourceRef } from './types.js';
-import { requiredLiterals } from '../playbooks/compile.js';
+import { requiredLiterals, type CompiledFactPattern } from '../playbooks/compile.js';
 import { findLines, indexLines, type LineIndex, type LiteralHits } from './lines.js';
 
 const VERBS: Record<string, HelmVerb> = {
@@ -324,6 +324,25 @@ export function extractFacts(text: string, index: LineIndex = indexLines(text), 
 }
 
 const COMMAND_HINT = /\bhelm3?\s/;
+
+/**
+ * The diagnosed playbook's own fact patterns (playbooks/*.yaml `factPatterns`): each fills its fact from
+ * the first line it matches, only where nothing else (extractor, explicit overrides) did.
+ */
+export function withPlaybookFacts(facts: Facts, patterns: readonly CompiledFactPattern[], index: LineIndex): Facts {
+  if (patterns.length === 0) return facts;
+  const out: Facts = { ...facts };
+  for (const p of patterns) {
+    if (out[p.fact] !== undefined) continue;
+    findLines(index, p.literals, (line) => {
+      const value = p.regex.exec(line)?.[1]?.trim().slice(0, 253);
+      if (value === undefined || value === '') return false;
+      out[p.fact] = value;
+      return true;
+    }, 1);
+  }
+  return out;
+}
 
 /** A fact value is only put into a suggested command when it cannot change the command's meaning. */
 export function isShellSafe(value: string): boolean {

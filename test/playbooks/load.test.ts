@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlaybookError } from '../../src/errors.js';
-import { boundRepetition, requiredLiterals, vetPattern } from '../../src/playbooks/compile.js';
+import { boundRepetition, requiredLiterals, vetFactPattern, vetPattern } from '../../src/playbooks/compile.js';
 import { defaultPlaybooksDir, loadPlaybooks, parsePlaybook } from '../../src/playbooks/load.js';
 
 const valid = (id: string, pattern = 'demo failure'): string => [
@@ -62,6 +62,19 @@ describe('loadPlaybooks', () => {
     expect(vetPattern('.*error')).toMatch(/leading/);
     expect(vetPattern('a(')).toMatch(/not a valid/);
     expect(vetPattern('field is immutable')).toBeUndefined();
+  });
+
+  it('vets a playbook\'s fact patterns like its signals, and compiles them', () => {
+    const withFacts = (pattern: string, fact = 'release'): string => `${valid('demo')}\nfactPatterns:\n  - fact: ${fact}\n    pattern: '${pattern}'`;
+    expect(() => parsePlaybook(withFacts('name (a+)+b'), 'demo.yaml')).toThrow(/factPatterns\[0\]\.pattern: .*backtrack/);
+    expect(() => parsePlaybook(withFacts('invalid release name'), 'demo.yaml')).toThrow(/factPatterns\[0\]\.pattern: needs a capture group/);
+    expect(() => parsePlaybook(withFacts('name (\\S{1,53})', 'flags'), 'demo.yaml')).toThrow(/factPatterns\[0\]\.fact/);
+    expect(vetFactPattern('(?:name) x')).toMatch(/capture group/);
+    expect(vetFactPattern('(?<=a)(b)')).toMatch(/lookbehind/);
+    expect(vetFactPattern('helm install (\\S{1,53})')).toBeUndefined();
+    const set = loadPlaybooks(dirWith({ 'demo.yaml': withFacts('helm install (\\S{1,53})') }));
+    expect(set.compiled[0]?.factPatterns.map((p) => [p.fact, p.literals])).toEqual([['release', ['helm install ']]]);
+    expect(set.get('demo')?.factPatterns).toEqual([{ fact: 'release', pattern: 'helm install (\\S{1,53})' }]);
   });
 
   it('honours PLAYBOOKS_DIR', () => {

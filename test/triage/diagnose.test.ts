@@ -149,4 +149,24 @@ describe('diagnose', () => {
     expect(d.playbook).toBe('demo');
     expect(d.rootCause).toBe('The demo failed for web.');
   });
+
+  it('fills a fact from the diagnosed playbook\'s own patterns, only where nothing else did', () => {
+    const p = parsePlaybook([
+      'id: bad-name', 'title: Invalid release name', 'summary: demo summary', 'signals:', '  - pattern: "invalid release name"', '    weight: 0.9',
+      'factPatterns:', '  - fact: release', "    pattern: 'helm (?:install|upgrade) ([A-Za-z0-9_.]{1,100})'",
+      'rootCause: The name {{release}} is not a valid release name.', 'runbook: "## Meaning\\ndemo"', 'examples:', '  - input: invalid release name', '    expect: bad-name',
+    ].join('\n'), 'bad-name.yaml');
+    const set1 = createPlaybookSet([p]);
+    const paste = '$ helm install My_App ./chart\nError: INSTALLATION FAILED: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+    const d = diagnose(paste, set1);
+    expect(d.playbook).toBe('bad-name');
+    expect(d.facts.release).toBe('My_App');
+    expect(d.rootCause).toBe('The name My_App is not a valid release name.');
+    // Explicit facts win; other playbooks' patterns are not used when they are not the diagnosis.
+    expect(diagnose(paste, set1, { overrides: { release: 'given' } }).facts.release).toBe('given');
+    expect(diagnose('$ helm install My_App ./chart\ndemo failure happened', createPlaybookSet([p, parsePlaybook([
+      'id: demo', 'title: Demo failure', 'summary: demo summary', 'signals:', '  - pattern: "demo failure happened"', '    weight: 0.9',
+      'rootCause: The demo failed for {{release}}.', 'runbook: "## Meaning\\ndemo"', 'examples:', '  - input: demo failure happened', '    expect: demo',
+    ].join('\n'), 'demo.yaml')])).facts.release).toBeUndefined();
+  });
 });
