@@ -1,13 +1,13 @@
 // Failures inside a check become findings, never exceptions: one broken check must not lose the others.
-import { ErrorCode, isHelmTriageError } from '../errors.js';
+import { ErrorCode, HelmTriageError, isHelmTriageError } from '../errors.js';
 import { KubeForbiddenError } from '../kube/errors.js';
 import type { FactName } from '../triage/types.js';
 import type { Finding } from './types.js';
 
 /** Thrown by a gather step that cannot start without a fact the text did not give. */
-export class MissingFactError extends Error {
+export class MissingFactError extends HelmTriageError {
   constructor(readonly fact: FactName, readonly hint: string) {
-    super(`needs the ${fact}: ${hint}`);
+    super(ErrorCode.FactMissing, `needs the ${fact}: ${hint}`);
     this.name = 'MissingFactError';
   }
 }

@@ -1,5 +1,6 @@
 // Kubernetes label and field selectors, evaluated locally: checks match a Service's selector
 // against pods, and the local test API server filters lists with the same rules as kube-apiserver.
+import { ErrorCode, HelmTriageError } from '../errors.js';
 
 export type Requirement =
   | { key: string; op: 'exists' | 'notexists' }
@@ -23,9 +24,9 @@ function splitTerms(selector: string): string[] {
   return terms.map((t) => t.trim()).filter((t) => t !== '');
 }
 
-export class SelectorSyntaxError extends Error {
+export class SelectorSyntaxError extends HelmTriageError {
   constructor(selector: string, term: string) {
-    super(`invalid selector "${selector}": cannot parse "${term}"`);
+    super(ErrorCode.KubeSelectorInvalid, `invalid selector "${selector}": cannot parse "${term}" (write key=value, key!=value, key in (a,b), key or !key)`);
     this.name = 'SelectorSyntaxError';
   }
 }

@@ -5,6 +5,7 @@
 // kubeconfigs only client-node understands (over undici, src/kube/undici-get.ts).
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import { ErrorCode, HelmTriageError } from '../errors.js';
 import { KubeAbortedError, KubeApiError, KubeConfigMissingError, KubeTimeoutError, KubeUnauthorizedError, KubeUnreachableError } from './errors.js';
 
 export interface GetResult {
@@ -69,14 +70,20 @@ const gunzipAsync = promisify(gunzip);
 const MAX_DECODED_BYTES = 256 * 1024 * 1024;
 
 /** A body we received but cannot turn into text; HttpTransport names the request in the KubeApiError. */
-export class UndecodableBodyError extends Error {
+export class UndecodableBodyError extends HelmTriageError {
   constructor(readonly status: number, readonly detail: string, options?: { cause?: unknown }) {
-    super(detail, options);
+    super(ErrorCode.KubeApiError, detail, options);
+    this.name = 'UndecodableBodyError';
   }
 }
 
 /** Credentials could not be obtained (an exec plugin failed): names the server and says what to do. */
-export class CredentialError extends Error {}
+export class CredentialError extends HelmTriageError {
+  constructor(message: string) {
+    super(ErrorCode.KubeConfigMissing, message);
+    this.name = 'CredentialError';
+  }
+}
 
 /** `identity`, `gzip`, or the encoding(s) as sent (lower-case) for anything else. */
 export function contentEncoding(header: string | string[] | undefined): string {

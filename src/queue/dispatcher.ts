@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { ErrorCode, HelmTriageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { metrics, trackQueueDepth } from '../metrics.js';
 import { closeConnection, producerConnection } from './connections.js';
@@ -36,7 +37,13 @@ export interface BullMqDispatcherOptions {
   now?: () => number;
 }
 
-class SubmitTimeout extends Error {}
+/** A submit that ran past its budget (Redis slow or gone): the requester hears "queue unreachable". */
+class SubmitTimeout extends HelmTriageError {
+  constructor(timeoutMs: number) {
+    super(ErrorCode.QueueUnavailable, `submit took longer than ${timeoutMs} ms: Redis is slow or unreachable; the text diagnosis stands, re-run the checks when Redis answers`);
+    this.name = 'SubmitTimeout';
+  }
+}
 
 export class BullMqDispatcher implements CheckDispatcher {
   private readonly connection: Redis;
@@ -101,7 +108,7 @@ export class BullMqDispatcher implements CheckDispatcher {
     const timeoutMs = this.options.submitTimeoutMs ?? 2000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SubmitTimeout(`submit took longer than ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => reject(new SubmitTimeout(timeoutMs)), timeoutMs);
     });
     try {
       const receipt = await Promise.race([this.enqueue(job, jobId), timeout]);

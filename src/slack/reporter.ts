@@ -1,6 +1,7 @@
 // ResultReporter for Slack: turns a check result into exactly one update of the original reply.
 // Re-deliveries (BullMQ retries, stalled-job recovery, a second consumer replica) find the claim and stop.
 import { renderSlackMessage } from '../render/slack.js';
+import { ErrorCode, HelmTriageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { PlaybookSet } from '../playbooks/load.js';
 import type { CheckJob, CheckResult, ResultReporter } from '../queue/types.js';
@@ -55,9 +56,9 @@ function diagnosisFromJob(job: CheckJob, result: CheckResult, playbooks: Playboo
 }
 
 /** Another replica holds the update of this reply; retry later (its claim outlives no update). */
-export class ReplyBeingUpdatedError extends Error {
+export class ReplyBeingUpdatedError extends HelmTriageError {
   constructor(jobId: string) {
-    super(`the slack reply for ${jobId} is being updated by another replica; trying again later`);
+    super(ErrorCode.SlackReplyBusy, `the slack reply for ${jobId} is being updated by another replica; trying again later`);
     this.name = 'ReplyBeingUpdatedError';
   }
 }

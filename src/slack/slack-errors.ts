@@ -1,4 +1,5 @@
 // Reading Slack Web API failures without `any`: web-api throws errors carrying `data.error` (platform errors).
+import { ErrorCode, HelmTriageError } from '../errors.js';
 
 function slackErrorCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null || !('data' in err)) return undefined;
@@ -26,9 +27,9 @@ export function refusedBySlack(err: unknown): boolean {
  * A reply failed before anything reached Slack, so answering again cannot duplicate it. Thrown only when that
  * is certain; any other failure means a message may be out there.
  */
-export class NothingPostedError extends Error {
+export class NothingPostedError extends HelmTriageError {
   constructor(cause: unknown) {
-    super(`nothing was posted to Slack (${describeError(cause)})`, { cause });
+    super(ErrorCode.SlackNothingPosted, `nothing was posted to Slack (${describeError(cause)})`, { cause });
     this.name = 'NothingPostedError';
   }
 }
