@@ -6,7 +6,7 @@
 // Requests: the release history (shared), one get of the pending revision, then the bound stated in
 // live-workloads.ts without events: per namespace ≤ (waitable kinds) + 2 lists, in pages of 500.
 import { HelmReleases } from '../kube/helm-releases.js';
-import { isShellSafe } from '../triage/facts.js';
+import { isShellSafe } from '../model/shell.js';
 import type { RenderedCommand } from '../triage/types.js';
 import { defineCheck } from './define.js';
 import { gatherLive, judgeAll, targetsOf, type LiveState, type TargetVerdict } from './live-workloads.js';

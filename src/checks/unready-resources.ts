@@ -6,7 +6,7 @@
 // lists (pods, claims only when a pod mounts one the manifest lacks, Warning events only when
 // something is not ready), in pages of 500, each list capped.
 import { HelmReleases } from '../kube/helm-releases.js';
-import { isShellSafe } from '../triage/facts.js';
+import { isShellSafe } from '../model/shell.js';
 import type { RenderedCommand } from '../triage/types.js';
 import { defineCheck } from './define.js';
 import { gatherLive, judgeAll, targetsOf, type Cause, type LiveState, type TargetVerdict } from './live-workloads.js';

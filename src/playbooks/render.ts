@@ -1,6 +1,6 @@
 // Pure: fill {{placeholders}} in playbook text with facts. Unknown or unsafe values stay visible as <name>,
 // so a suggested command is never silently wrong and never carries pasted shell syntax.
-import { isShellSafe } from '../triage/facts.js';
+import { isShellSafe } from '../model/shell.js';
 import type { Facts } from '../triage/types.js';
 
 // `{{name}}`, or `{{name|words}}` in prose: the words stand in when the fact is unknown, so a root cause

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import type { Finding, Verdict } from '../checks/types.js';
+import { CHECK_OUTCOMES, type CheckResult } from '../model/checks.js';
 import type { Facts } from '../triage/types.js';
+
+// The result's shape lives in src/model/checks.ts (render, store and slack read it too); re-exported here.
+export { CHECK_OUTCOMES, type CheckOutcome, type CheckResult } from '../model/checks.js';
 
 // Versioned wire schemas: agents and bots of different versions may share a Redis during a rollout.
 // Everything read from Redis is parsed with these before use.
@@ -91,22 +94,6 @@ export const checkJobSchema = z.object({
   candidates: z.array(candidateSchema).optional(),
 });
 export type CheckJob = z.infer<typeof checkJobSchema>;
-
-export const CHECK_OUTCOMES = ['ok', 'timeout', 'no-agent', 'unavailable', 'error'] as const;
-export type CheckOutcome = (typeof CHECK_OUTCOMES)[number];
-
-export interface CheckResult {
-  v: 1;
-  jobId: string;
-  cluster: string;
-  outcome: CheckOutcome;
-  findings: Finding[];
-  verdict: Verdict | null;
-  /** Human sentence for the non-ok outcomes, e.g. "no agent answered for cluster prod within 30 s". */
-  message?: string;
-  agent?: string;
-  completedAt: number;
-}
 
 const findingSchema = z.object({
   check: z.string(),

@@ -1,9 +1,8 @@
 // Server-rendered pages for runbooks and triage permalinks. Pure: view data in, an HTML string out.
 // Every piece of user or playbook text goes through escapeHtml (or the safe Markdown subset); the
 // pages load one stylesheet and one script from our own origin, so a strict CSP holds (no inline code).
-import type { Finding, Verdict } from '../checks/types.js';
 import { formatPercent, shownMatches, summaryAfterBadge } from './shared.js';
-import type { CheckOutcome } from '../queue/types.js';
+import type { CheckOutcome, Finding, Verdict } from '../model/checks.js';
 import type { Diagnosis, Facts, RenderedCommand } from '../triage/types.js';
 import { escapeHtml, isSafeHref, renderInline, renderMarkdown } from './markdown.js';
 

@@ -2,8 +2,7 @@
 // that came from a paste is escaped so `<!channel>`, `<!here>` or `<@U…>` can never ping anyone.
 import type { types } from '@slack/bolt';
 import { formatPercent, summaryAfterBadge } from './shared.js';
-import type { Finding, FindingStatus } from '../checks/types.js';
-import type { CheckResult } from '../queue/types.js';
+import type { CheckResult, Finding, FindingStatus } from '../model/checks.js';
 import type { Diagnosis, RenderedCommand } from '../triage/types.js';
 
 export type Block = types.KnownBlock;

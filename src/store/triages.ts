@@ -1,24 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Finding, Verdict } from '../checks/types.js';
-import type { CheckOutcome } from '../queue/types.js';
-import type { Diagnosis } from '../triage/types.js';
+import type { TriageRecord } from '../model/triage-record.js';
 import type { KeyValueStore } from './kv.js';
 
-// Triage results behind unguessable permalinks (/t/:id). Stored as JSON in the key-value store with a TTL.
+export type { TriageRecord } from '../model/triage-record.js';
 
-export interface TriageRecord {
-  id: string;
-  createdAt: number;
-  expiresAt: number;
-  source: 'slack' | 'cli' | 'api';
-  /** Redacted: the diagnosis holds only normalized, redacted text. */
-  diagnosis: Diagnosis;
-  cluster?: string;
-  findings?: Finding[];
-  verdict?: Verdict | null;
-  checks?: { outcome: CheckOutcome; message?: string; completedAt: number };
-  slack?: { channel: string; ts?: string; threadTs?: string };
-}
+// Triage results behind unguessable permalinks (/t/:id). Stored as JSON in the key-value store with a TTL.
 
 export interface TriageStore {
   create(input: Omit<TriageRecord, 'id' | 'createdAt' | 'expiresAt'>): Promise<TriageRecord>;

@@ -1,6 +1,7 @@
 // Pure: pull the facts commands need (release, namespace, resource, field, webhook …) out of normalized,
 // redacted text. Explicit helm command lines win over what messages imply; the first sighting wins otherwise.
 import type { Facts, HelmVerb, ResourceRef } from './types.js';
+import { isShellSafe } from '../model/shell.js';
 import { requiredLiterals, type CompiledFactPattern } from '../playbooks/compile.js';
 import { findLines, indexLines, type LineIndex, type LiteralHits } from './lines.js';
 
@@ -29,7 +30,6 @@ const BOOL_FLAGS = new Set([
 const SHORT_BOOL: Record<string, string> = { '-i': '--install' };
 
 const NAME = '[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?';
-const SAFE_VALUE = /^[A-Za-z0-9._:/@=+,-]{1,253}$/;
 
 function tokenize(line: string): string[] {
   const tokens: string[] = [];
@@ -318,7 +318,7 @@ export function extractFacts(text: string, index: LineIndex = indexLines(text), 
   if (resources.length > 0) facts.resources = resources;
   if (facts.setValues) {
     const image = facts.setValues['image.tag'] ?? facts.setValues['image'];
-    if (image !== undefined && facts.image === undefined && SAFE_VALUE.test(image)) facts.image = image;
+    if (image !== undefined && facts.image === undefined && isShellSafe(image)) facts.image = image;
   }
   return facts;
 }
@@ -344,10 +344,6 @@ export function withPlaybookFacts(facts: Facts, patterns: readonly CompiledFactP
   return out;
 }
 
-/** A fact value is only put into a suggested command when it cannot change the command's meaning. */
-export function isShellSafe(value: string): boolean {
-  return SAFE_VALUE.test(value);
-}
 
 /** For tests and tuning: each message rule's source and the literals that prefilter it. */
 /** Every literal the fact rules look for, for a shared one-pass scan. */

@@ -1,7 +1,7 @@
 // Pure: the text diagnosis plus the cluster findings → one verdict a human can act on.
 // Decisive findings (a check whose answer alone settles the playbook) win; otherwise the conclusive
 // findings must agree. A refutation demotes the text match and promotes the next plausible one.
-import type { Finding, Verdict, VerdictStatus } from '../checks/types.js';
+import type { Finding, Verdict, VerdictStatus } from '../model/checks.js';
 import { renderTemplate } from '../playbooks/render.js';
 import type { Playbook } from '../playbooks/schema.js';
 import type { Candidate } from './candidates.js';
