@@ -156,7 +156,12 @@ export function commandsFor(
       out.push(read(`kubectl -n ${ns} describe ${object}`, 'Rollout conditions and replica counts.'));
       break;
   }
-  if (!h.rolledBack && h.lastGood) {
+  // A pre-* hook that failed stopped Helm before it applied the manifests: the cluster still runs the
+  // last deployed revision, so a rollback would change nothing but re-run hooks.
+  const beforeApply = /\((pre-[a-z]+(, )?)+ hook\)$/.test(worst.label);
+  if (beforeApply) {
+    out.push(read(`helm history ${rel} -n ${ns} --max 5`, `Revision ${h.failed.version} stopped at its hook: the cluster still runs the last deployed revision; fix the hook, then upgrade again.`));
+  } else if (!h.rolledBack && h.lastGood) {
     out.push({
       command: `helm rollback ${rel} ${h.lastGood.version} -n ${ns} --wait`,
       description: `Return to revision ${h.lastGood.version}, the last one deployed, while revision ${h.failed.version} cannot become ready.`,

@@ -145,6 +145,13 @@ describe('unready-resources judge', () => {
     expect(f.learned).toMatchObject({ cause: 'image-pull', image: 'registry.example/web:2.0.0', failedRevision: '5', pod: 'web-5d9c7-x' });
     expect(f.commands?.map((c) => c.command)).toEqual(['kubectl -n shop describe pod web-5d9c7-x', 'helm rollback web 4 -n shop --wait']);
   });
+  it('a failed pre-upgrade hook stopped Helm before the manifests: no rollback offered; a post-upgrade one: offered', () => {
+    const hookJob = (events: string[]): LiveTarget => ({ target: target('Job', 'migrate', { hook: events }), live: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' }, status: { conditions: [{ type: 'Failed', status: 'True', reason: 'DeadlineExceeded' }] } }, pods: [] });
+    const pre = unreadyResources.judge(g({ live: state([hookJob(['pre-upgrade'])]) }), {}, now);
+    expect(pre.commands?.map((c) => c.command)).toEqual(['kubectl -n shop logs job/migrate --all-containers', 'kubectl -n shop describe job/migrate', 'helm history web -n shop --max 5']);
+    const post = unreadyResources.judge(g({ live: state([hookJob(['post-upgrade'])]) }), {}, now);
+    expect(post.commands?.at(-1)?.command).toBe('helm rollback web 4 -n shop --wait');
+  });
   it('after an --atomic rollback it offers no second rollback', () => {
     const f = unreadyResources.judge(g({ current: rev(6, 'deployed') }), {}, now);
     expect(f.commands?.some((c) => c.command.startsWith('helm rollback'))).toBe(false);
