@@ -14,20 +14,20 @@ const RUNS = Number(process.env['BENCH_RUNS'] ?? 15);
 const SCENARIOS = join(ROOT, 'test', 'scenarios');
 
 /** Symptom prose without an error line (our own wording), against the scenario that settles it. */
-export const PROSE_CASES: ReadonlyArray<{ name: string; scenario: string; text: string }> = [
-  {
-    name: 'persisted-values prose, pinned',
-    scenario: 'persisted-values-confirmed.yaml',
-    text: 'since we moved the pipeline to `helm upgrade orders-db ./postgres -n data --reuse-values`, after every upgrade the pod is back on image postgres:11 although values.yaml says 15',
-  },
-  {
-    name: 'persisted-values prose, nothing pinned',
-    scenario: 'persisted-values-refuted.yaml',
-    text: 'since we moved the pipeline to `helm upgrade orders-db ./postgres -n data --reuse-values`, after every upgrade the pod is back on image postgres:11 although values.yaml says 15',
-  },
+const PERSISTED = 'since we moved the pipeline to `helm upgrade orders-db ./postgres -n data --reuse-values`, after every upgrade the pod is back on image postgres:11 although values.yaml says 15';
+const FINALIZER = 'helm uninstall catalog -n shop finished but the PVC and a Widget of catalog stay in Terminating forever, stuck on their finalizers.';
+/** The text model scores PERSISTED above the line now; the raised line keeps its abstaining case measured. */
+const ABSTAIN = ['--min-confidence', '0.9'];
+export const PROSE_CASES: ReadonlyArray<{ name: string; scenario: string; text: string; args?: string[] }> = [
+  { name: 'persisted-values prose, pinned', scenario: 'persisted-values-confirmed.yaml', text: PERSISTED },
+  { name: 'persisted-values prose, nothing pinned', scenario: 'persisted-values-refuted.yaml', text: PERSISTED },
+  { name: 'persisted-values prose (text abstains), pinned', scenario: 'persisted-values-confirmed.yaml', text: PERSISTED, args: ABSTAIN },
+  { name: 'persisted-values prose (text abstains), nothing pinned', scenario: 'persisted-values-refuted.yaml', text: PERSISTED, args: ABSTAIN },
+  { name: 'finalizer prose (text abstains), held', scenario: 'orphan-finalizer-confirmed.yaml', text: FINALIZER },
+  { name: 'finalizer prose (text abstains), nothing held', scenario: 'orphan-conversion-refuted.yaml', text: FINALIZER },
 ];
 
-function cases(): Array<{ name: string; scenario: string; text: string }> {
+function cases(): Array<{ name: string; scenario: string; text: string; args?: string[] }> {
   const fromScenarios = readdirSync(SCENARIOS).filter((f) => f.endsWith('.yaml')).sort().flatMap((file) => {
     const doc = parseYaml(readFileSync(join(SCENARIOS, file), 'utf8')) as { triage?: { text?: string } };
     return doc.triage?.text ? [{ name: file, scenario: file, text: doc.triage.text }] : [];
@@ -49,15 +49,16 @@ export async function run(): Promise<void> {
     try {
       const env = { KUBECONFIG: writeKubeconfig(server) };
       // Warm-up (module loading), not counted.
-      await runInProcess(['diagnose', '--check', '--json', '-'], c.text, env);
+      const args = c.args ?? [];
+      await runInProcess(['diagnose', '--check', ...args, '--json', '-'], c.text, env);
       server.resetCounts();
       const checkMs: number[] = [];
       const floorMs: number[] = [];
       let verdict = '';
       for (let i = 0; i < RUNS; i++) {
-        const plain = await runInProcess(['diagnose', '--json', '-'], c.text, env);
+        const plain = await runInProcess(['diagnose', ...args, '--json', '-'], c.text, env);
         floorMs.push(plain.ms);
-        const checked = await runInProcess(['diagnose', '--check', '--json', '-'], c.text, env);
+        const checked = await runInProcess(['diagnose', '--check', ...args, '--json', '-'], c.text, env);
         checkMs.push(checked.ms);
         const out = JSON.parse(checked.stdout) as { verdict?: { status: string; playbook: string | null } };
         verdict = `${out.verdict?.playbook ?? 'none'} ${out.verdict?.status ?? '?'}`;
