@@ -40,27 +40,45 @@ export function imagePins(values: unknown, prefix = ''): ValuePin[] {
   return out;
 }
 
+/** Pure: the stored values at the paths the text set with --set (e.g. `service.port` → "7000"). */
+export function namedPins(values: unknown, paths: readonly string[]): ValuePin[] {
+  const out: ValuePin[] = [];
+  for (const path of paths) {
+    let v: unknown = values;
+    for (const key of path.split('.')) v = isRecord(v) ? v[key] : undefined;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out.push({ path, value: String(v) });
+  }
+  return out;
+}
+
+/** Image pins first, then the --set paths of the text that the release stores too. */
+function pinsOf(config: unknown, setPaths: readonly string[]): ValuePin[] {
+  const image = imagePins(config);
+  return [...image, ...namedPins(config, setPaths).filter((n) => !image.some((p) => p.path === n.path))];
+}
+
 export const persistedValues = defineCheck<Gathered>({
   id: 'persisted-values',
   decisive: true,
-  description: 'User-supplied values stored in the latest revisions, and the paths in them that pin an image or tag.',
+  description: 'User-supplied values stored in the latest revisions, and the paths in them that pin an image or tag (or that the text set with --set).',
   permissions: ['list secrets (labels owner=helm,name=<release>) in the release namespace'],
   async gather({ kube, facts, signal }) {
     const { release, namespace } = releaseFromFacts(facts);
     const history = await releaseHistory(kube, release, namespace, signal);
     const latest = history.slice(-REVISIONS_READ).reverse();
     const records = await Promise.all(latest.map((m) => readRelease(kube, m, namespace, signal)));
-    const revisions = records.filter((r) => r !== null).map((r) => ({ version: r.version, status: r.status, pins: imagePins(r.config) }));
+    const setPaths = Object.keys(facts.setValues ?? {});
+    const revisions = records.filter((r) => r !== null).map((r) => ({ version: r.version, status: r.status, pins: pinsOf(r.config, setPaths) }));
     const chart = facts.chart ?? records.find((r) => r !== null)?.chart ?? null;
     return { release, namespace, chart, revisions };
   },
   judge({ release, namespace, chart, revisions }, facts): Judgement {
     const latest = revisions[0];
     if (!latest) return { status: 'inconclusive', summary: `release ${release} has no revisions in ${namespace}`, evidence: [] };
-    const evidence = revisions.map((r) => `revision ${r.version} (${r.status}) user-supplied: ${r.pins.length > 0 ? r.pins.map((p) => `${p.path}=${JSON.stringify(p.value)}`).join(', ') : 'no image values'}`);
+    const evidence = revisions.map((r) => `revision ${r.version} (${r.status}) user-supplied: ${r.pins.length > 0 ? r.pins.map((p) => `${p.path}=${JSON.stringify(p.value)}`).join(', ') : 'no image values (nor the --set paths of the text)'}`);
     const pin = latest.pins[0];
     if (!pin) {
-      return { status: 'refuted', summary: `revision ${latest.version} of ${release} stores no user-supplied image values: nothing persisted pins the image`, evidence };
+      return { status: 'refuted', summary: `revision ${latest.version} of ${release} stores no user-supplied image values (nor the --set paths of the text): nothing persisted pins the image`, evidence };
     }
     const carried = revisions.slice(1).filter((r) => r.pins.some((p) => p.path === pin.path && p.value === pin.value)).map((r) => r.version);
     const requested = facts.setValues?.[pin.path];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imagePins, persistedValues } from '../../src/checks/persisted-values.js';
+import { imagePins, namedPins, persistedValues } from '../../src/checks/persisted-values.js';
 
 describe('imagePins', () => {
   it.each([
@@ -36,5 +36,11 @@ describe('persisted-values judge', () => {
 
   it('is inconclusive without revisions', () => {
     expect(persistedValues.judge({ release: 'db', namespace: 'data', chart: null, revisions: [] }, {}, now).status).toBe('inconclusive');
+  });
+});
+
+describe('persisted-values: the --set paths the text names', () => {
+  it('finds a stored value at a path the text set (a port that sticks)', () => {
+    expect(namedPins({ service: { port: 7000 }, image: { tag: '1' } }, ['service.port', 'missing.path', 'image'])).toEqual([{ path: 'service.port', value: '7000' }]);
   });
 });
