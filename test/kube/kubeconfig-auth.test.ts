@@ -12,6 +12,8 @@ import { createReadOnlyKube } from '../../src/kube/config.js';
 import { parseExecCredential } from '../../src/kube/exec-credential.js';
 import { resolveKubeconfig } from '../../src/kube/kubeconfig.js';
 import { startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
+import { needs } from '../support/needs.js';
+import { locate } from '../support/prereqs.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -21,7 +23,7 @@ function tempDir(): string {
 }
 
 function openssl(args: string[]): void {
-  execFileSync('openssl', args, { stdio: 'ignore' });
+  execFileSync(locate('openssl') ?? 'openssl', args, { stdio: 'ignore' });
 }
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, all signed by the CA (files in dir). */
@@ -81,7 +83,7 @@ describe('kubeconfig credentials (opens a port, runs openssl and a plugin script
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  it('authenticates with a client certificate and key given as files relative to the kubeconfig', async () => {
+  it('authenticates with a client certificate and key given as files relative to the kubeconfig', needs('openssl'), async () => {
     const dir = tempDir();
     const keys = pki(dir);
     server = await startKubeApiServer({ version: { major: '1', minor: '31', gitVersion: 'v1.31.2' } }, { tls: { cert: keys.serverCert, key: keys.serverKey }, clientCa: keys.ca, token: 'not-given' });
@@ -92,7 +94,7 @@ describe('kubeconfig credentials (opens a port, runs openssl and a plugin script
     await expect(createReadOnlyKube({ kubeconfigPath: anonymous, timeoutMs: 3_000 }).version()).rejects.toMatchObject({ code: ErrorCode.KubeUnauthorized });
   });
 
-  it('authenticates with inline certificate data, and reuses its TLS connections', async () => {
+  it('authenticates with inline certificate data, and reuses its TLS connections', needs('openssl'), async () => {
     const dir = tempDir();
     const keys = pki(dir);
     server = await startKubeApiServer({}, { tls: { cert: keys.serverCert, key: keys.serverKey }, clientCa: keys.ca, token: 'not-given' });
@@ -143,7 +145,7 @@ describe('kubeconfig credentials (opens a port, runs openssl and a plugin script
     expect(p.runs()).toHaveLength(5);
   });
 
-  it('uses a client certificate handed out by the plugin', async () => {
+  it('uses a client certificate handed out by the plugin', needs('openssl'), async () => {
     const dir = tempDir();
     const keys = pki(dir);
     server = await startKubeApiServer({ version: { major: '1', minor: '29', gitVersion: 'v1.29.9' } }, { tls: { cert: keys.serverCert, key: keys.serverKey }, clientCa: keys.ca, token: 'not-given' });
