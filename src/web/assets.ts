@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PageAssets } from '../render/html.js';
+import type { PageAssets } from '../render/html/layout.js';
 
 // The only stylesheet and script the pages load, served from our own origin so the CSP can say
 // script-src 'self' / style-src 'self' with no inline code. Versioned by content hash for caching.

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../log.js';
 import type { PlaybookSet } from '../playbooks/load.js';
-import { renderMessagePage } from '../render/html.js';
+import { renderMessagePage } from '../render/html/message-page.js';
 import type { KeyValueStore } from '../store/kv.js';
 import type { TriageStore } from '../store/triages.js';
 import type { DiagnoseOptions } from '../triage/diagnose.js';

@@ -1,5 +1,5 @@
 import type { Playbook } from '../playbooks/schema.js';
-import type { RunbookListItem } from '../render/html.js';
+import type { RunbookListItem } from '../render/html/runbook-index.js';
 
 // Runbook search for GET /runbooks?q=: a title word, or a line pasted from the error.
 // A playbook matches when every query word appears in its title, summary or example errors,

@@ -1,5 +1,5 @@
 import type { Playbook } from '../playbooks/schema.js';
-import type { CheckView, RunbookPageView } from '../render/html.js';
+import type { CheckView, RunbookPageView } from '../render/html/runbook-page.js';
 import { renderTemplate } from '../playbooks/render.js';
 import { factsOf, fillCommand, type ParsedRunbookParams } from './runbook-params.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { renderMessagePage } from '../../render/html.js';
+import { renderMessagePage } from '../../render/html/message-page.js';
 import { PAGE_ASSETS } from '../assets.js';
 import { isJsonRequest, sendHtml, type WebContext } from '../context.js';
 import { keyValueProbe, playbooksProbe, runProbes, type ReadinessProbe } from '../readiness.js';

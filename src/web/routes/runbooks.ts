@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { renderRunbookIndex, renderRunbookPage } from '../../render/html.js';
+import { renderRunbookIndex } from '../../render/html/runbook-index.js';
+import { renderRunbookPage } from '../../render/html/runbook-page.js';
 import { PAGE_ASSETS } from '../assets.js';
 import { isJsonRequest, sendHtml, sendMessage, type WebContext } from '../context.js';
 import { PageCache } from '../page-cache.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { renderTriagePage } from '../../render/html.js';
+import { renderTriagePage } from '../../render/html/triage-page.js';
 import { PAGE_ASSETS } from '../assets.js';
 import { isJsonRequest, sendHtml, sendMessage, type WebContext } from '../context.js';
 import { runbookHref } from '../runbook-view.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderCommands, renderTriagePage, toReplace, type TriagePageView } from '../../src/render/html.js';
-import { shownMatches, summaryAfterBadge } from '../../src/render/shared.js';
-import type { Diagnosis } from '../../src/triage/types.js';
+import { renderTriagePage, type TriagePageView } from '../../../src/render/html/triage-page.js';
+import { shownMatches, summaryAfterBadge } from '../../../src/render/shared.js';
+import type { Diagnosis } from '../../../src/triage/types.js';
 
 const ASSETS = { css: '/assets/a.css', js: '/assets/a.js' };
 
@@ -83,16 +83,6 @@ describe('triage page wording', () => {
   it('keeps a zero-score match when it is the one the diagnosis names', () => {
     const d = { playbook: 'wait-timeout', matches: diagnosis().matches };
     expect(shownMatches(d).map((m) => m.playbook)).toEqual(['immutable-field', 'immutable-cluster-ip', 'wait-timeout']);
-  });
-});
-
-describe('command placeholders', () => {
-  it('asks the reader to replace unfilled facts and the names a playbook leaves to them', () => {
-    expect(toReplace({ command: 'kubectl logs -n retail <pod> --previous' })).toEqual(['pod']);
-    expect(toReplace({ command: 'helm history <release> -n <namespace>', missing: ['release', 'namespace'] })).toEqual(['release', 'namespace']);
-    expect(toReplace({ command: 'helm get values web -n prod --all' })).toEqual([]);
-    const html = renderCommands([{ command: 'kubectl logs -n retail <pod> --previous', effect: 'read-only' }], 'c');
-    expect(html).toContain('Replace <code>&lt;pod&gt;</code> before running.');
   });
 });
 
