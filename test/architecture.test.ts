@@ -10,16 +10,16 @@ import { describe, expect, it } from 'vitest';
 const SRC = join(import.meta.dirname, '..', 'src');
 
 /** The parts of the design (folders under src/); model/ and the top-level files sit below them all. */
-const PARTS = ['triage', 'playbooks', 'render', 'checks', 'kube', 'queue', 'store', 'slack', 'web', 'cli'] as const;
+const PARTS = ['triage', 'playbooks', 'render', 'checks', 'rollback', 'kube', 'queue', 'store', 'slack', 'web', 'cli'] as const;
 type Part = (typeof PARTS)[number];
 
 /** Part → the parts it must never reach, by any chain of imports. */
 const RULES: ReadonlyArray<{ from: Part[]; never: Part[]; why: string }> = [
-  { from: ['triage', 'render'], never: ['slack', 'queue', 'kube', 'web', 'checks', 'cli', 'store'], why: 'the pure core and rendering do no I/O' },
-  { from: ['playbooks'], never: ['slack', 'queue', 'kube', 'web', 'checks', 'cli', 'store'], why: 'playbooks are data and pure templates' },
-  { from: ['checks', 'kube', 'queue'], never: ['slack', 'web', 'cli'], why: 'agents hold no Slack token; the queue hands results to a reporter interface' },
-  { from: ['slack', 'web'], never: ['kube', 'checks', 'cli'], why: 'the bot holds no cluster credentials (embedded mode is wired in cli/)' },
-  { from: ['store'], never: ['slack', 'web', 'queue', 'kube', 'checks', 'cli'], why: 'the store is below its users' },
+  { from: ['triage', 'render'], never: ['slack', 'queue', 'kube', 'web', 'checks', 'rollback', 'cli', 'store'], why: 'the pure core and rendering do no I/O' },
+  { from: ['playbooks'], never: ['slack', 'queue', 'kube', 'web', 'checks', 'rollback', 'cli', 'store'], why: 'playbooks are data and pure templates' },
+  { from: ['checks', 'rollback', 'kube', 'queue'], never: ['slack', 'web', 'cli'], why: 'agents hold no Slack token; the queue hands results to a reporter interface' },
+  { from: ['slack', 'web'], never: ['kube', 'checks', 'rollback', 'cli'], why: 'the bot holds no cluster credentials (embedded mode is wired in cli/)' },
+  { from: ['store'], never: ['slack', 'web', 'queue', 'kube', 'checks', 'rollback', 'cli'], why: 'the store is below its users' },
 ];
 
 function files(dir: string): string[] {
