@@ -215,6 +215,11 @@ const LINE_RULES: LineRule[] = [
     re: /\bfailed to (?:create|replace|patch|update) (?:resource|object)?:? ?([A-Z][A-Za-z0-9]{1,62}(?:\.[a-z0-9.-]{1,120})?) "([^"\s]{1,253})"/,
     apply: (m, f, rs) => { const ref = { kind: kindName(m[1] ?? ''), name: m[2] ?? '' }; f.resource ??= ref; pushResource(rs, ref); },
   },
+  // Helm 4's status waiter names the object it waited for as Kind/namespace/name.
+  {
+    re: new RegExp(`\\bresource ([A-Z][A-Za-z0-9]{1,62})/(${NAME})/(${NAME}) not ready\\b`),
+    apply: (m, f, rs) => { const ref = { kind: m[1] ?? '', name: m[3] ?? '', namespace: m[2] ?? '' }; f.resource ??= ref; f.namespace ??= m[2]; pushResource(rs, ref); },
+  },
   // Cleanup noise: every resource Helm tried to delete.
   {
     collects: true,

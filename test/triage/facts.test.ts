@@ -22,6 +22,8 @@ describe('extractFacts', () => {
     ['kind and apiVersion', 'resource mapping not found for name: "x" namespace: "" from "": no matches for kind "Ingress" in version "extensions/v1beta1"', { kind: 'Ingress', apiVersion: 'extensions/v1beta1' }],
     ['kube version', 'Server Version: v1.21.14-eks-abc', { kubeVersion: '1.21.14' }],
     ['namespace from forbidden', 'services "web" is forbidden: User "ci" cannot get resource "services" in API group "" in the namespace "prod"', { namespace: 'prod', resource: { kind: 'Service', name: 'web' } }],
+    ['Helm 4 status waiter', 'Error: UPGRADE FAILED: resource Deployment/store/web not ready. status: InProgress, message: Available: 0/1',
+      { namespace: 'store', resource: { kind: 'Deployment', name: 'web', namespace: 'store' } }],
     ['image', '        image: "registry.example.com/postgres:11"', { image: 'registry.example.com/postgres:11' }],
   ];
   for (const [name, text, expected] of cases) {
