@@ -9,7 +9,7 @@ import { judgeCandidates } from '../triage/verdict.js';
 import { findingFromError } from './errors.js';
 import { runChecks } from './run.js';
 import { readStoredFailure, type StoredFailure } from './stored-failure.js';
-import type { Finding, Verdict } from './types.js';
+import type { Finding, TriageSource, Verdict } from '../model/checks.js';
 
 export interface TriageWithChecksInput {
   text: string;
@@ -23,10 +23,6 @@ export interface TriageWithChecksInput {
   now?: Date;
   perCheckTimeoutMs?: number;
 }
-
-export type TriageSource =
-  | { kind: 'text' }
-  | { kind: 'release-record'; release: string; namespace: string; revision: number; status: string; note: string };
 
 export interface TriageWithChecks {
   diagnosis: Diagnosis;

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import type { KubeAccessOptions } from '../kube/config.js';
 import type { ReadOnlyKube } from '../kube/types.js';
 import { renderText } from '../render/text.js';
-import { renderChecksText } from './check-text.js';
+import { renderChecksText } from '../render/checks-text.js';
 import type { CliContext } from './context.js';
 import { wantsColor } from './io.js';
 import { diagnosisJson } from '../render/json.js';

@@ -54,3 +54,18 @@ export interface CheckResult {
   agent?: string;
   completedAt: number;
 }
+
+/** Where the checks' diagnosis came from: the pasted text, or the error stored in the release record. */
+export type TriageSource =
+  | { kind: 'text' }
+  | { kind: 'release-record'; release: string; namespace: string; revision: number; status: string; note: string };
+
+/** Checks answered through the queue (`diagnose --check --via-queue`): who answered, or why nobody did. */
+export interface QueueSource {
+  kind: 'queue';
+  cluster: string;
+  outcome: CheckOutcome;
+  agent?: string;
+  /** Why the outcome is not `ok` ("no agent answered for cluster prod within 30 s"). */
+  message?: string;
+}

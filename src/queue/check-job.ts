@@ -22,8 +22,8 @@ export function checkPlanFor(diagnosis: JobDiagnosis, playbooks: CandidateLookup
   return plan.checks.length > 0 ? plan : null;
 }
 
-/** Pure: the job for a diagnosis and its plan. */
-export function buildCheckJob(diagnosis: JobDiagnosis, plan: CheckPlan, options: CheckJobOptions): CheckJob {
+/** Pure: the one job for a diagnosis and its plan, whoever asks (the requester says whom to answer). */
+export function checkJobFor(diagnosis: JobDiagnosis, plan: CheckPlan, options: CheckJobOptions): CheckJob {
   return {
     v: 1,
     text: diagnosis.text,

@@ -2,7 +2,7 @@
 // the text diagnosis, then hand the checks to the dispatcher. The reply never waits for the queue.
 import type { PlaybookSet } from '../playbooks/load.js';
 import { renderSlackMessage, type ChecksState } from '../render/slack.js';
-import { buildCheckJob, checkPlanFor, type JobDiagnosis } from '../queue/check-job.js';
+import { checkJobFor, checkPlanFor, type JobDiagnosis } from '../queue/check-job.js';
 import type { Requester } from '../queue/types.js';
 import { diagnose } from '../triage/diagnose.js';
 import type { Diagnosis, Facts } from '../triage/types.js';
@@ -116,7 +116,7 @@ export async function submitChecks(services: SlackServices, input: SubmitInput):
   const { diagnosis } = input;
   const plan = checkPlanFor(diagnosis, services.playbooks);
   if (plan === null) return { status: 'unavailable', reason: 'no playbook with cluster checks matched' };
-  const job = buildCheckJob(diagnosis, plan, {
+  const job = checkJobFor(diagnosis, plan, {
     cluster: input.cluster,
     requester: requesterFor(input.ref, { triageId: input.triageId, userId: input.req.userId, teamId: input.req.teamId, threadTs: input.threadTs }),
     now,

@@ -1,20 +1,9 @@
-// Pure: the cluster verdict and the findings checklist as terminal text (appended to `diagnose --check`).
-import type { Finding, Verdict } from '../checks/types.js';
-import type { TriageSource } from '../checks/triage-with-checks.js';
-import type { CheckOutcome } from '../queue/types.js';
-import { formatPercent } from '../render/shared.js';
+// Pure: the cluster verdict and the findings checklist as terminal text (appended to `diagnose --check`,
+// in process or through the queue). Plain data from src/model only: no check, queue or CLI types.
+import type { CheckResult, Finding, QueueSource, TriageSource, Verdict } from '../model/checks.js';
+import { formatPercent } from './shared.js';
 
 export const EVIDENCE_LINES_SHOWN = 4;
-
-/** Checks answered through the queue (`diagnose --check --via-queue`): who answered, or why nobody did. */
-export interface QueueSource {
-  kind: 'queue';
-  cluster: string;
-  outcome: CheckOutcome;
-  agent?: string;
-  /** Why the outcome is not `ok` ("no agent answered for cluster prod within 30 s"). */
-  message?: string;
-}
 
 const MARK: Record<Finding['status'], string> = { confirmed: '[✓]', refuted: '[✗]', inconclusive: '[?]', error: '[!]' };
 
@@ -49,4 +38,20 @@ export function renderChecksText(verdict: Verdict, findings: readonly Finding[],
     }
   }
   return `${out.join('\n')}\n`;
+}
+
+/** Who answered a queued request, or why nobody did: the result without its findings and verdict. */
+export function queueSource(result: Pick<CheckResult, 'cluster' | 'outcome' | 'agent' | 'message'>): QueueSource {
+  return {
+    kind: 'queue',
+    cluster: result.cluster,
+    outcome: result.outcome,
+    ...(result.agent !== undefined ? { agent: result.agent } : {}),
+    ...(result.message !== undefined ? { message: result.message } : {}),
+  };
+}
+
+/** A queued request's result as text, judged by `verdict` (the agent's, or the text's when nobody answered). */
+export function renderQueueResultText(verdict: Verdict, result: CheckResult, options: { color?: boolean } = {}): string {
+  return renderChecksText(verdict, result.findings, queueSource(result), options);
 }
