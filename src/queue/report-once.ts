@@ -1,7 +1,8 @@
 import type { Logger } from '../log.js';
 import { metrics } from '../metrics.js';
 import type { KeyValueStore } from '../store/kv.js';
-import type { CheckResult, ReportedJob, ResultReporter } from './types.js';
+import type { CheckResult } from '../model/checks.js';
+import type { ReportedJob, ResultReporter } from './types.js';
 
 // Delivery is at least once (stalled jobs re-run, every bot replica reads every answer, the deadline
 // watchdog races the real answer). This guard makes reporting exactly once: the first delivery to claim

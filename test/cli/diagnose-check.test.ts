@@ -5,7 +5,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { renderChecksText } from '../../src/render/checks-text.js';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer } from '../support/kube-api-server.js';
 import { loadScenario } from '../support/scenario.js';
 import { runInProcess } from './support.js';
@@ -106,26 +105,5 @@ describe('helm-triage diagnose --check in process, against the local API server 
     const run = await inProcess(['diagnose', '--context', 'x', '-'], 'Error: something', {});
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--context and --kubeconfig only apply with --check');
-  });
-});
-
-describe('renderChecksText', () => {
-  it('marks each status and names missing permissions', () => {
-    const text = renderChecksText(
-      { playbook: 'orphaned-pods-webhook', status: 'inconclusive', confidence: 0.7, summary: 'inconclusive: …', rootCause: null },
-      [
-        { check: 'orphaned-workloads', status: 'confirmed', summary: '2 Pod(s) whose owner is gone', evidence: ['a', 'b', 'c', 'd', 'e'] },
-        { check: 'failing-webhooks', status: 'inconclusive', summary: 'no access', evidence: [], missingPermission: 'list validatingwebhookconfigurations.admissionregistration.k8s.io (cluster-wide)' },
-        { check: 'x', status: 'refuted', summary: 'no', evidence: [] },
-        { check: 'y', status: 'error', summary: 'boom', evidence: [] },
-      ],
-      { kind: 'text' },
-    );
-    expect(text).toContain('Cluster verdict: INCONCLUSIVE 70% [orphaned-pods-webhook]');
-    expect(text).toContain('[✓] orphaned-workloads');
-    expect(text).toContain('grant: list validatingwebhookconfigurations.admissionregistration.k8s.io (cluster-wide)');
-    expect(text).toContain('… 1 more (see --json)');
-    expect(text).toContain('[✗] x: no');
-    expect(text).toContain('[!] y: boom');
   });
 });

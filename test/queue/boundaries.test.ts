@@ -29,7 +29,7 @@ function closure(entry: string): Set<string> {
 }
 
 describe('agent import boundaries', () => {
-  it.each(['cli/agent.ts', 'queue/agent.ts', 'queue/dispatcher.ts', 'queue/result-consumer.ts', 'queue/in-process.ts'])(
+  it.each(['cli/agent.ts', 'queue/agent.ts', 'queue/dispatcher.ts', 'queue/result-consumer.ts', 'queue/request-client.ts', 'queue/in-process.ts'])(
     '%s never loads src/slack or src/web',
     (entry) => {
       const files = [...closure(join(SRC, entry))].map((f) => relative(SRC, f));
