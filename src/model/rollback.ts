@@ -12,6 +12,8 @@ export interface RollbackRequest {
   revision?: number;
   /** kubeconfig context (CLI) or cluster name (queue); informational in the plan. */
   context?: string;
+  /** The user means to pass `--force` (replace objects instead of patching them); the plan keeps it only where it is safe. */
+  force?: boolean;
 }
 
 /** One revision as the plan names it. */
@@ -99,6 +101,8 @@ export interface Prediction {
   evidence: string[];
   /** What to do before rolling back, shown (never run). */
   fixFirst: RenderedCommand[];
+  /** Only `helm rollback --force` meets it: the planned command leaves `--force` out. */
+  onlyWithForce?: boolean;
 }
 
 export type RollbackVerdictKind = 'safe' | 'will-fail' | 'needs-care' | 'cannot-plan';

@@ -1,0 +1,51 @@
+// Pure: the objects of a revision's manifest, keyed the way Helm matches them across revisions
+// (pkg/kube ResourceList.Difference: group, kind, namespace and name — not the version, so a
+// PodDisruptionBudget moving from policy/v1beta1 to policy/v1 is the same object).
+import { parseManifest } from '../kube/helm-manifest.js';
+import { BUILTIN_RESOURCES, splitApiVersion } from '../kube/resources.js';
+import type { ObjectKey } from '../model/rollback.js';
+
+export interface ManifestObject {
+  key: ObjectKey;
+  object: Record<string, unknown>;
+}
+
+// Cluster-scoped kinds a chart commonly renders, beyond the built-in table (which says for its own kinds).
+const CLUSTER_SCOPED = new Set([
+  'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'IngressClass',
+  'RuntimeClass', 'CSIDriver', 'VolumeSnapshotClass', 'ClusterIssuer', 'APIService', 'Namespace',
+  'CustomResourceDefinition', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'PodSecurityPolicy',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'GatewayClass',
+]);
+
+export function isClusterScoped(apiVersion: string, kind: string): boolean {
+  const { group } = splitApiVersion(apiVersion);
+  const builtin = BUILTIN_RESOURCES.find((r) => r.group === group && r.kind === kind);
+  return builtin ? !builtin.namespaced : CLUSTER_SCOPED.has(kind);
+}
+
+/** Identity across revisions: `group/Kind/namespace/name`. */
+export function identity(key: ObjectKey): string {
+  return `${splitApiVersion(key.apiVersion).group}/${key.kind}/${key.namespace}/${key.name}`;
+}
+
+/** `Service storefront/web`, `ClusterRole admin` (cluster-scoped). */
+export function describeKey(key: ObjectKey): string {
+  return key.namespace ? `${key.kind} ${key.namespace}/${key.name}` : `${key.kind} ${key.name}`;
+}
+
+/** The objects of a manifest; objects without a namespace are in the release namespace (as Helm applies them). */
+export function manifestObjects(manifest: string, releaseNamespace: string): ManifestObject[] {
+  const out: ManifestObject[] = [];
+  const seen = new Set<string>();
+  for (const r of parseManifest(manifest)) {
+    const namespace = isClusterScoped(r.apiVersion, r.kind) ? '' : (r.namespace ?? releaseNamespace);
+    const key: ObjectKey = { apiVersion: r.apiVersion, kind: r.kind, namespace, name: r.name };
+    const id = identity(key);
+    // Helm refuses a manifest with the same object twice; the first one stands for it here.
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push({ key, object: r.object });
+  }
+  return out;
+}
