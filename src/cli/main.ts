@@ -11,6 +11,7 @@ import type { CliIO } from './io.js';
 import { registerPlaybooks } from './playbooks.js';
 import { registerAgent } from './agent.js';
 import { registerServe } from './serve-command.js';
+import { registerRollbackPlan } from './rollback-plan.js';
 
 export const USAGE_EXIT = 2;
 
@@ -26,6 +27,7 @@ export function createProgram(ctx: CliContext): Command {
   registerPlaybooks(program, ctx);
   registerServe(program, ctx);
   registerAgent(program, ctx);
+  registerRollbackPlan(program, ctx);
   return program;
 }
 

@@ -46,7 +46,8 @@ export function decideRollback(input: VerdictInput): VerdictOutput {
   const droppedForce = input.request.force === true && !force;
   const base = rollbackCommand(input.request, input.targetRevision, force);
   const target = `revision ${input.targetRevision} (${input.targetChart})`;
-  const noForce = droppedForce ? `without --force (${forceHurts[0]?.summary ?? ''}); ` : '';
+  const hurt = forceHurts[0]?.object;
+  const noForce = droppedForce ? `without --force, which would fail${hurt ? ` on ${hurt.kind} ${hurt.namespace ? `${hurt.namespace}/` : ''}${hurt.name}` : ''}; ` : '';
 
   if (failing[0]) {
     const first = failing[0];
