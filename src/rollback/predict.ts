@@ -378,7 +378,8 @@ export const predictObjectsDeleted: Predictor = (f) => {
     const id = identity(r.object);
     const live = f.live.has(id) ? f.live.get(id) : undefined;
     if (live === null) continue; // already gone
-    const policy = strAt(currentById.get(id)?.object, `metadata.annotations.${RESOURCE_POLICY_ANNOTATION}`) ?? live?.metadata?.annotations?.[RESOURCE_POLICY_ANNOTATION];
+    const annotations = at(currentById.get(id)?.object, 'metadata.annotations');
+    const policy = (isRecord(annotations) ? annotations[RESOURCE_POLICY_ANNOTATION] : undefined) ?? live?.metadata?.annotations?.[RESOURCE_POLICY_ANNOTATION];
     if (policy === 'keep') {
       kept.push(`${describeKey(r.object)}: ${RESOURCE_POLICY_ANNOTATION}=keep, Helm leaves it (outside the release)`);
       continue;
