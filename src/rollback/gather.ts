@@ -156,6 +156,11 @@ export async function gatherLive(kube: ReadOnlyKube, objects: readonly ManifestO
           try {
             live.set(identity(o.key), await kube.get(apiVersion, kind, o.key.name, namespace || undefined, signal));
           } catch (err) {
+            // Nothing lives behind an API the cluster does not serve (api-not-served predicts what that means).
+            if (err instanceof KubeNotServedError) {
+              live.set(identity(o.key), null);
+              return;
+            }
             if (!isKubeFailure(err)) throw err;
             gaps.push(`live ${describeKey(o.key)}: ${reason(err)}`);
           }
@@ -178,6 +183,10 @@ export async function gatherLive(kube: ReadOnlyKube, objects: readonly ManifestO
           }
         }
       } catch (err) {
+        if (err instanceof KubeNotServedError) {
+          for (const o of group) live.set(identity(o.key), null);
+          return;
+        }
         if (!isKubeFailure(err)) throw err;
         gaps.push(`live ${kind}${where} (${group.length} objects): ${reason(err)}`);
         return;

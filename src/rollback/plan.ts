@@ -76,10 +76,11 @@ export const planRollback: PlanRollback = async (kube, request, options) => {
   const current = revisionSide(curRecord, namespace);
   const target = revisionSide(tgtRecord, namespace);
 
-  // Both manifests' objects, each once (the target's version of an object when both have it).
+  // Both manifests' objects, each once: the current revision's apiVersion when both have it (the live
+  // object was written through it; the target's may be the one the cluster no longer serves).
   const seen = new Set<string>();
   const objects: ManifestObject[] = [];
-  for (const o of [...target.objects, ...current.objects]) {
+  for (const o of [...current.objects, ...target.objects]) {
     const id = identity(o.key);
     if (!seen.has(id)) {
       seen.add(id);

@@ -440,7 +440,8 @@ export const predictOwnership: Predictor = (f) => {
       ],
       fixFirst: [
         command(kubectl('annotate', o.key, ` ${RELEASE_NAME_ANNOTATION}=${rel} ${RELEASE_NAMESPACE_ANNOTATION}=${ns} --overwrite`, missing), 'changes-cluster',
-          `adopt it into ${f.release} (and label it app.kubernetes.io/managed-by=Helm)`, 'the release takes the object over: the rollback rewrites it, an uninstall deletes it', missing),
+          `adopt it into ${f.release}`, 'the release takes the object over: the rollback rewrites it, an uninstall deletes it', missing),
+        command(kubectl('label', o.key, ' app.kubernetes.io/managed-by=Helm --overwrite', []), 'changes-cluster', 'and mark it Helm-managed', 'as above: the object becomes part of the release'),
         command(kubectl('delete', o.key, '', m2), 'changes-cluster', 'or delete it, when it is left from a failed attempt', 'gone until the rollback creates it again', m2),
       ],
     });
