@@ -19,7 +19,12 @@ export function parseManifest(manifest: string): ManifestResource[] {
   const out: ManifestResource[] = [];
   for (const doc of parseAllDocuments(manifest, { uniqueKeys: false })) {
     if (doc.errors.length > 0) continue;
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch {
+      continue; // aliases past the cap (a billion-laughs record): skipped like a document that does not parse
+    }
     if (!isRecord(value)) continue;
     const meta = isRecord(value.metadata) ? value.metadata : {};
     if (typeof value.kind !== 'string' || typeof meta.name !== 'string') continue;
@@ -43,10 +48,37 @@ export function findResource(manifest: string | readonly ManifestResource[], kin
   return resources.find((r) => r.kind === kind && r.name === name);
 }
 
-/** Replaces the values of Secret `data`/`stringData` in a manifest; other documents keep their text. */
+/**
+ * The documents of a manifest as text, split where Helm splits them (a line starting with `---`, as
+ * releaseutil.SplitManifests): joined, they give back the manifest byte for byte.
+ */
+export function manifestDocuments(manifest: string): string[] {
+  const starts = [0];
+  for (const m of manifest.matchAll(/^---(?=[ \t]|$)/gm)) if (m.index > 0) starts.push(m.index);
+  return starts.map((start, i) => manifest.slice(start, starts[i + 1] ?? manifest.length));
+}
+
+const SECRET_KIND = /^kind:\s*Secret\s*$/m;
+
+/**
+ * Replaces the values of Secret `data`/`stringData` in a manifest; other documents keep their text.
+ * Only the documents that say `kind: Secret` are parsed: a release of 2,000 objects with a few Secrets
+ * costs a few small parses, not a parse and re-print of the whole manifest.
+ */
 export function redactManifestSecrets(manifest: string): string {
-  if (!/^kind:\s*Secret\s*$/m.test(manifest)) return manifest;
-  const docs = parseAllDocuments(manifest, { uniqueKeys: false });
+  if (!SECRET_KIND.test(manifest)) return manifest;
+  let changed = false;
+  const out = manifestDocuments(manifest).map((text) => {
+    if (!SECRET_KIND.test(text)) return text;
+    const redacted = redactSecretDocuments(text);
+    if (redacted !== text) changed = true;
+    return redacted;
+  });
+  return changed ? out.join('') : manifest;
+}
+
+function redactSecretDocuments(text: string): string {
+  const docs = parseAllDocuments(text, { uniqueKeys: false });
   let changed = false;
   for (const doc of docs) {
     if (doc.get('kind') !== 'Secret') continue;
@@ -62,5 +94,5 @@ export function redactManifestSecrets(manifest: string): string {
       }
     }
   }
-  return changed ? docs.map((d) => d.toString()).join('') : manifest;
+  return changed ? docs.map((d) => d.toString()).join('') : text;
 }
