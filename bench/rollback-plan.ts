@@ -65,7 +65,7 @@ function manifestOf(revision: number): { yaml: string; objects: Obj[] } {
   return { yaml, objects };
 }
 
-function scenario(): Obj {
+export function scenario(): Obj {
   const objects: Obj[] = [];
   const current = manifestOf(REVISIONS);
   const other = manifestOf(REVISIONS - 1);

@@ -95,7 +95,7 @@ function kubectlKind(key: ObjectKey): string {
 /** `kubectl VERB kind name [-n ns]` with every value checked for the shell. */
 function kubectl(verb: string, key: ObjectKey, tail: string, missing: string[]): string {
   const ns = key.namespace ? ` -n ${arg(key.namespace, 'namespace', missing)}` : '';
-  return `kubectl ${verb} ${kubectlKind(key)} ${arg(key.name, 'name', missing)}${ns}${tail}`;
+  return `kubectl ${verb} ${arg(kubectlKind(key), 'kind', missing)} ${arg(key.name, 'name', missing)}${ns}${tail}`;
 }
 
 function rollbackCommand(f: PlanFacts, missing: string[]): string {

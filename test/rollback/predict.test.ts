@@ -172,6 +172,12 @@ describe('ownership-conflict', () => {
     const other = predictOwnership(planFacts({ current: '', target: secret, live: '- apiVersion: v1\n  kind: Secret\n  metadata: { name: creds, namespace: shop, annotations: { meta.helm.sh/release-name: billing, meta.helm.sh/release-namespace: shop } }\n' }));
     expect(other[0]?.summary).toContain('belongs to release billing in shop');
   });
+  it('never puts a name from the record into a command when it could change the command', () => {
+    const odd = 'apiVersion: v1\nkind: Secret\nmetadata: { name: "x;rm -rf ~" }\n';
+    const [p] = predictOwnership(planFacts({ current: '', target: odd, live: '- apiVersion: v1\n  kind: Secret\n  metadata: { name: "x;rm -rf ~", namespace: shop }\n' }));
+    expect(p?.fixFirst[0]).toMatchObject({ command: 'kubectl annotate secret <name> -n shop meta.helm.sh/release-name=web meta.helm.sh/release-namespace=shop --overwrite', missing: ['name'] });
+  });
+
   it('is safe when the live object is this release\'s, or does not exist', () => {
     expect(predictOwnership(planFacts({ current: '', target: secret, live: `- apiVersion: v1\n  kind: Secret\n  metadata: { name: creds, namespace: shop, ${OWNED} }\n` }))).toEqual([]);
     expect(predictOwnership(planFacts({ current: '', target: secret }))).toEqual([]);
