@@ -24,6 +24,8 @@ export const ACTION_IDS = {
   rerun: 'ht_rerun',
   helpful: 'ht_helpful',
   wrong: 'ht_wrong',
+  rollbackPlan: 'ht_rollback_plan',
+  rollbackPage: 'ht_rollback_page',
 } as const;
 
 export interface SlackMessage {
@@ -56,12 +58,12 @@ export function escapeSlack(text: string): string {
 }
 
 /** Escaped text for inside a `code span`; a backtick would end the span, so it becomes a lookalike. */
-function codeSpan(text: string): string {
+export function codeSpan(text: string): string {
   return '`' + escapeSlack(text.replace(/`/g, 'ˋ').replace(/\n/g, ' ')) + '`';
 }
 
 /** Escaped text for a ``` block; a triple backtick inside would end it early. */
-function codeBlock(text: string): string {
+export function codeBlock(text: string): string {
   return '```' + escapeSlack(text.replace(/```/g, 'ˋˋˋ')) + '```';
 }
 
@@ -74,11 +76,11 @@ export function truncate(text: string, max: number, suffix = '…'): string {
   return cut + suffix;
 }
 
-function section(mrkdwn: string): Block {
+export function section(mrkdwn: string): Block {
   return { type: 'section', text: { type: 'mrkdwn', text: truncate(mrkdwn, SLACK_LIMITS.sectionText) } };
 }
 
-function context(...lines: string[]): Block {
+export function context(...lines: string[]): Block {
   return {
     type: 'context',
     elements: lines.slice(0, SLACK_LIMITS.contextElements).map((text) => ({ type: 'mrkdwn' as const, text: truncate(text, SLACK_LIMITS.sectionText) })),
@@ -188,6 +190,10 @@ function buttons(diagnosis: Diagnosis, ctx: SlackRenderContext): Block | null {
     if (checksRan && diagnosis.playbook && diagnosis.checks.length > 0) {
       elements.push({ type: 'button', action_id: ACTION_IDS.rerun, text: { type: 'plain_text', text: 'Re-run checks' }, value: ctx.triageId });
     }
+    // A diagnosis that names the release can ask its cluster what `helm rollback` would do (src/slack/rollback-flow.ts).
+    if (diagnosis.facts.release) {
+      elements.push({ type: 'button', action_id: ACTION_IDS.rollbackPlan, text: { type: 'plain_text', text: 'Plan a rollback' }, value: ctx.triageId });
+    }
     elements.push({ type: 'button', action_id: ACTION_IDS.helpful, text: { type: 'plain_text', text: '👍 Helpful' }, value: ctx.triageId });
     elements.push({ type: 'button', action_id: ACTION_IDS.wrong, text: { type: 'plain_text', text: '👎 Wrong diagnosis' }, value: ctx.triageId });
   }
@@ -260,6 +266,7 @@ export function renderHelp(command = '/helm-triage'): SlackMessage {
     `• \`${command}\` with no text — opens a form for long output`,
     `• \`--private\` — answer only to you`,
     `• \`--cluster NAME\`, \`--namespace NS\`, \`--release NAME\` — override what I read from the text`,
+    `• \`${command} rollback-plan RELEASE [REVISION] -n NAMESPACE [--cluster NAME]\` — what \`helm rollback\` would do, checked read-only on the cluster (never run)`,
     `• \`${command} help\` — this message`,
     'Or just paste a failed Helm output in a channel I am in: I answer in a thread when I am confident.',
   ];

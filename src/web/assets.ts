@@ -63,6 +63,16 @@ ul.findings{list-style:none;padding:0}li.finding{border-bottom:1px solid var(--l
 ul.evidence{padding-left:1rem}
 .unsafe{color:var(--muted)}
 footer.meta{margin-top:2rem;border-top:1px solid var(--line)}
+details.object{border:1px solid var(--line);border-radius:6px;margin:.4rem 0;background:var(--card)}
+details.object>summary{cursor:pointer;padding:.45rem .7rem;overflow-wrap:anywhere}
+details.object[open]>summary{border-bottom:1px solid var(--line)}
+ul.fields{list-style:none;margin:0;padding:.2rem .7rem}
+ul.fields li{padding:.35rem 0;border-bottom:1px dashed var(--line)}
+ul.fields li:last-child{border-bottom:0}
+code.path{font-weight:600}
+.fromto{margin:.15rem 0 0 .8rem}
+.fromto .from code{background:var(--bad-bg)}.fromto .to code{background:var(--ok-bg)}
+.absent{color:var(--muted);font-style:italic}
 @media (max-width:30rem){h1{font-size:1.35rem}main{padding:.75rem .75rem 2rem}table.facts th{width:6.5rem}}
 `;
 

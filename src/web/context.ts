@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { PlaybookSet } from '../playbooks/load.js';
 import { renderMessagePage } from '../render/html/message-page.js';
 import type { KeyValueStore } from '../store/kv.js';
+import type { RollbackPlanStore } from '../store/rollback-plans.js';
 import type { TriageStore } from '../store/triages.js';
 import type { DiagnoseOptions } from '../triage/diagnose.js';
 import type { Diagnosis } from '../triage/types.js';
@@ -28,6 +29,8 @@ export interface WebConfig {
 export interface WebServerDeps {
   playbooks: PlaybookSet;
   triageStore: TriageStore;
+  /** Stored rollback plans; when given, /rollback-plans/:id serves them. */
+  rollbackPlans?: RollbackPlanStore;
   /** The shared key-value store; when given, /readyz pings it. */
   kv?: KeyValueStore;
   config: WebConfig;

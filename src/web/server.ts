@@ -7,6 +7,7 @@ import { metrics as shared } from '../metrics.js';
 import { createWebMetrics } from './metrics.js';
 import { registerApiRoutes } from './routes/api.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerRollbackPlanRoutes } from './routes/rollback-plans.js';
 import { registerRunbookRoutes } from './routes/runbooks.js';
 import { registerTriageRoutes } from './routes/triage.js';
 import { SECURITY_HEADERS } from './security.js';
@@ -103,6 +104,7 @@ export function createWebServer(deps: WebServerDeps): WebServer {
 
   registerRunbookRoutes(app, ctx);
   registerTriageRoutes(app, ctx);
+  registerRollbackPlanRoutes(app, ctx);
   registerApiRoutes(app, ctx);
   registerHealthRoutes(app, ctx, registry);
 

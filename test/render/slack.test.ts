@@ -48,9 +48,18 @@ describe('renderSlackMessage', () => {
     const actions = msg.blocks.at(-1);
     expect(actions?.type).toBe('actions');
     const ids = actions?.type === 'actions' ? actions.elements.map((e) => ('action_id' in e ? e.action_id : '')) : [];
-    expect(ids).toEqual([ACTION_IDS.runbook, ACTION_IDS.details, ACTION_IDS.helpful, ACTION_IDS.wrong]);
+    expect(ids).toEqual([ACTION_IDS.runbook, ACTION_IDS.details, ACTION_IDS.rollbackPlan, ACTION_IDS.helpful, ACTION_IDS.wrong]);
     expect(all).toContain('https://h.example/runbooks/selector-change?release=web&namespace=shop');
     expect(all).toContain(`https://h.example/t/${'T'.repeat(24)}`);
+  });
+
+  it('offers "Plan a rollback" only when the diagnosis names the release', () => {
+    const idsOf = (d: Diagnosis) => {
+      const actions = renderSlackMessage(d, { triageId: 'T'.repeat(24), checks: { state: 'none' } }).blocks.at(-1);
+      return actions?.type === 'actions' ? actions.elements.map((e) => ('action_id' in e ? e.action_id : '')) : [];
+    };
+    expect(idsOf(diagnosis())).toContain(ACTION_IDS.rollbackPlan);
+    expect(idsOf(diagnosis({ facts: { namespace: 'shop' } }))).not.toContain(ACTION_IDS.rollbackPlan);
   });
 
   it('renders the evidence checklist with ✅ ❌ ❔ and offers a re-run once checks are done', () => {
