@@ -14,13 +14,14 @@ import { closeConnection } from '../queue/connections.js';
 import { BullMqDispatcher } from '../queue/dispatcher.js';
 import { InProcessDispatcher } from '../queue/in-process.js';
 import { startResultConsumer } from '../queue/result-consumer.js';
-import type { CheckDispatcher, CheckJob, ResultReporter, SubmitReceipt } from '../queue/types.js';
+import type { AgentJob, CheckDispatcher, ResultReporter, SubmitReceipt } from '../queue/types.js';
 import { createSlackApp, type SlackApp } from '../slack/app.js';
 import { parseChannelClusters } from '../slack/channel-clusters.js';
 import type { KeyValueStore } from '../store/kv.js';
 import { MemoryKeyValueStore } from '../store/memory-kv.js';
 import { RedisKeyValueStore } from '../store/redis-kv.js';
 import { FailOpenKeyValueStore } from '../store/fail-open-kv.js';
+import { KeyValueRollbackPlanStore } from '../store/rollback-plans.js';
 import { KeyValueTriageStore } from '../store/triages.js';
 import { diagnose } from '../triage/diagnose.js';
 import { createWebServer } from '../web/server.js';
@@ -38,7 +39,7 @@ export interface RunningServer {
 /** Answers every submit with "unavailable": the embedded mode without any cluster access. */
 class NoClusterDispatcher implements CheckDispatcher {
   constructor(private readonly reason: string) {}
-  async submit(_job: CheckJob): Promise<SubmitReceipt> {
+  async submit(_job: AgentJob): Promise<SubmitReceipt> {
     return { status: 'unavailable', jobId: '', reason: this.reason };
   }
   async close(): Promise<void> {}
@@ -121,13 +122,15 @@ export async function startServe(options: StartServeOptions = {}): Promise<Runni
     logger.warn({ mode: 'embedded', clusterChecks: typeof kube !== 'string' }, embeddedModeLine(config.CLUSTER_NAME, typeof kube !== 'string'));
   }
   const triageStore = new KeyValueTriageStore(kv, config.TRIAGE_TTL_DAYS * DAY_MS);
+  // Plans behind /rollback-plans/:id: written by the Slack reporter, read by the web pages.
+  const rollbackPlans = new KeyValueRollbackPlanStore(kv, config.TRIAGE_TTL_DAYS * DAY_MS);
 
   let slack: SlackApp | undefined;
   let slackMode: RunningServer['slack'] = 'disabled';
   const slackReady = config.SLACK_BOT_TOKEN && (config.SLACK_APP_TOKEN || config.SLACK_SIGNING_SECRET);
   if (slackReady) {
     slack = await createSlackApp({
-      config, playbooks, dispatcher, kv, triageStore, logger,
+      config, playbooks, dispatcher, kv, triageStore, rollbackPlans, logger,
       ...(options.botId ? { botId: options.botId } : {}),
       ...(options.botUserId ? { botUserId: options.botUserId } : {}),
       ...(options.slackClientOptions ? { clientOptions: options.slackClientOptions } : {}),
@@ -154,7 +157,7 @@ export async function startServe(options: StartServeOptions = {}): Promise<Runni
   }
 
   const web = createWebServer({
-    playbooks, triageStore, kv: redisUrl ? kv : undefined,
+    playbooks, triageStore, rollbackPlans, kv: redisUrl ? kv : undefined,
     config: {
       ...(config.API_TOKEN ? { API_TOKEN: config.API_TOKEN } : {}),
       ...(config.PUBLIC_BASE_URL ? { PUBLIC_BASE_URL: config.PUBLIC_BASE_URL } : {}),

@@ -2,6 +2,7 @@
 // queue, store, render, slack, web, cli): what a check found, the verdict drawn from the findings, and
 // how a request for checks ended. Pure data: no import of kube, queue or anything with I/O.
 import type { RenderedCommand } from '../triage/types.js';
+import type { RollbackPlan } from './rollback.js';
 
 export type FindingStatus = 'confirmed' | 'refuted' | 'inconclusive' | 'error';
 
@@ -53,6 +54,8 @@ export interface CheckResult {
   message?: string;
   agent?: string;
   completedAt: number;
+  /** The answer to a rollback-plan job (findings empty, verdict null); absent for check jobs. */
+  plan?: RollbackPlan;
 }
 
 /** Where the checks' diagnosis came from: the pasted text, or the error stored in the release record. */

@@ -8,9 +8,11 @@ import type { PlaybookSet } from '../playbooks/load.js';
 import { closeWithin, workerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
 import { ANSWER_EVENT, DEFAULT_PREFIX, answersStreamName, checkQueueName } from './names.js';
+import type { PlanRollback } from '../rollback/plan.js';
 import { errorResult, isExpired, processCheckJob, recordResult, retryAfterFailure, type CheckRunner } from './process-job.js';
+import { processRollbackJob } from './process-rollback-job.js';
 import { DEFAULT_RETRY } from './retry.js';
-import { checkJobSchema, reportedJob, type CheckJob, type CheckResult, type ResultEnvelope } from './types.js';
+import { agentJobSchema, isRollbackJob, reportedJob, type AgentJob, type CheckResult, type ResultEnvelope } from './types.js';
 
 // The agent runs inside one cluster with read-only credentials and a Redis connection, nothing
 // else: no Slack token, no import of src/slack. It announces each answer on its cluster's answers
@@ -30,6 +32,8 @@ export interface AgentOptions {
   /** Shown in results and logs; defaults to host/pid. */
   name?: string;
   runChecks?: CheckRunner;
+  /** Plans rollback-plan jobs; defaults to src/rollback/plan.ts. */
+  planRollback?: PlanRollback;
   perCheckTimeoutMs?: number;
   /** BullMQ lock: a killed agent's job is taken over after about lockDuration + stalledInterval (see LOCK_DURATION_MS). */
   lockDuration?: number;
@@ -79,7 +83,7 @@ export function startAgent(options: AgentOptions): Agent {
   answers.on('error', (err: Error) => log.debug({ err: err.message }, 'answers stream error'));
 
   /** Announces the answer; if that fails, the watchdog still finds it in the job's return value. */
-  const announce = async (job: CheckJob, result: CheckResult): Promise<ResultEnvelope> => {
+  const announce = async (job: AgentJob, result: CheckResult): Promise<ResultEnvelope> => {
     const envelope: ResultEnvelope = { v: 1, job: reportedJob(job), result };
     try {
       await answers.publishEvent({ eventName: ANSWER_EVENT, jobId: result.jobId, envelope: JSON.stringify(envelope) }, ANSWERS_KEPT);
@@ -91,9 +95,10 @@ export function startAgent(options: AgentOptions): Agent {
 
   const processor = async (bullJob: Job, token?: string, signal?: AbortSignal): Promise<AgentReturn> => {
     const jobId = bullJob.id ?? 'unknown';
-    const parsed = checkJobSchema.safeParse(bullJob.data);
+    // Check jobs and rollback-plan jobs (src/queue/types.ts); anything else is from a newer bot.
+    const parsed = agentJobSchema.safeParse(bullJob.data);
     if (!parsed.success) {
-      log.error({ jobId }, 'check job payload does not match schema v1 (bot and agent versions differ?)');
+      log.error({ jobId, name: bullJob.name }, 'check job payload does not match schema v1 (bot and agent versions differ?)');
       throw new UnrecoverableError('invalid check job payload: upgrade the agent or the bot so their schema versions match');
     }
     const job = parsed.data;
@@ -105,8 +110,10 @@ export function startAgent(options: AgentOptions): Agent {
     const started = now();
     inFlight.set(jobId, job.deadline);
     try {
-      const { kube, playbooks, runChecks, perCheckTimeoutMs } = options;
-      const result = await processCheckJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, agent: name, now }, signal);
+      const { kube, playbooks, runChecks, perCheckTimeoutMs, planRollback } = options;
+      const result = isRollbackJob(job)
+        ? await processRollbackJob(jobId, job, { kube, planRollback, agent: name, now }, signal)
+        : await processCheckJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, agent: name, now }, signal);
       if (handingBack && signal?.aborted === true && token !== undefined) {
         // Stopping (SIGTERM): the checks were cut short, so this is no answer. Another agent starts the job now.
         await bullJob.moveToWait(token);

@@ -12,7 +12,7 @@ import { parseDeadlineMember } from './job-id.js';
 import { DEADLINES_QUEUE, checkQueueName, deadlineBucketKey } from './names.js';
 import { errorResult, noAgentResult } from './process-job.js';
 import { REPORT_PENDING, resultGuardKey, type DeliveryOutcome } from './report-once.js';
-import { checkJobSchema, deadlineBucketSchema, reportedJob, resultEnvelopeSchema, type ReportedJob } from './types.js';
+import { agentJobSchema, deadlineBucketSchema, reportedJob, resultEnvelopeSchema, type ReportedJob } from './types.js';
 
 /** What became of one request at its deadline. */
 export type Settled = DeliveryOutcome | 'never-queued' | 'not-ours';
@@ -75,7 +75,7 @@ export function startDeadlineWatchdog(options: DeadlineWatchdogOptions): Deadlin
       logger.info({ jobId }, 'no check job at its deadline; nothing to report');
       return 'never-queued';
     }
-    const parsed = checkJobSchema.safeParse(checkJob.data);
+    const parsed = agentJobSchema.safeParse(checkJob.data);
     if (!parsed.success) {
       logger.warn({ jobId }, 'a check job past its deadline has an unreadable payload (bot versions differ?); nobody can be told');
       return 'not-ours';

@@ -6,10 +6,10 @@ import type { Logger } from '../log.js';
 import { metrics, trackQueueDepth } from '../metrics.js';
 import { closeConnection, producerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
-import { DEFAULT_DEDUP_WINDOW_MS, checkJobId, deadlineBucket, deadlineBucketJobId, deadlineMember, dispatchMarkerTtlMs } from './job-id.js';
+import { DEFAULT_DEDUP_WINDOW_MS, agentJobId, deadlineBucket, deadlineBucketJobId, deadlineMember, dispatchMarkerTtlMs } from './job-id.js';
 import { DEADLINES_QUEUE, DEFAULT_PREFIX, MAX_FOLLOWED_CLUSTERS, checkQueueName, deadlineBucketKey, dispatchKey } from './names.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
-import { checkJobSchema, type CheckDispatcher, type CheckJob, type DeadlineBucket, type SubmitReceipt } from './types.js';
+import { agentJobSchema, isRollbackJob, type AgentJob, type CheckDispatcher, type DeadlineBucket, type SubmitReceipt } from './types.js';
 
 // The bot's side of the queue: one BullMQ queue per cluster (`checks-<cluster>`), plus the request's
 // place in a deadline bucket: a Redis set per second of deadlines with one delayed watchdog job on the
@@ -101,9 +101,9 @@ export class BullMqDispatcher implements CheckDispatcher {
     return queue;
   }
 
-  async submit(input: CheckJob): Promise<SubmitReceipt> {
-    const job = checkJobSchema.parse(input);
-    const jobId = checkJobId(job, this.options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS);
+  async submit(input: AgentJob): Promise<SubmitReceipt> {
+    const job = agentJobSchema.parse(input);
+    const jobId = agentJobId(job, this.options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS);
     if (this.closed) return this.unavailable(job, jobId, new Error('dispatcher closed'));
     const timeoutMs = this.options.submitTimeoutMs ?? 2000;
     let timer: NodeJS.Timeout | undefined;
@@ -113,7 +113,7 @@ export class BullMqDispatcher implements CheckDispatcher {
     try {
       const receipt = await Promise.race([this.enqueue(job, jobId), timeout]);
       metrics.submissions.inc({ cluster: job.cluster, status: receipt.status });
-      this.logger.info({ jobId, cluster: job.cluster, status: receipt.status, checks: job.checks.length }, 'check job submitted');
+      this.logger.info({ jobId, cluster: job.cluster, status: receipt.status, ...(isRollbackJob(job) ? { kind: job.kind } : { checks: job.checks.length }) }, 'check job submitted');
       return receipt;
     } catch (err) {
       return this.unavailable(job, jobId, err);
@@ -122,7 +122,7 @@ export class BullMqDispatcher implements CheckDispatcher {
     }
   }
 
-  private unavailable(job: CheckJob, jobId: string, err: unknown): SubmitReceipt {
+  private unavailable(job: AgentJob, jobId: string, err: unknown): SubmitReceipt {
     metrics.submissions.inc({ cluster: job.cluster, status: 'unavailable' });
     this.logger.warn({ jobId, cluster: job.cluster, err: describeFailure(err) }, 'check job not queued: queue unreachable');
     return { status: 'unavailable', jobId, reason: UNAVAILABLE_REASON };
@@ -143,7 +143,7 @@ export class BullMqDispatcher implements CheckDispatcher {
     });
   }
 
-  private async enqueue(job: CheckJob, jobId: string): Promise<SubmitReceipt> {
+  private async enqueue(job: AgentJob, jobId: string): Promise<SubmitReceipt> {
     await this.connected();
     const queue = this.queueFor(job.cluster);
     const window = this.options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
@@ -160,7 +160,8 @@ export class BullMqDispatcher implements CheckDispatcher {
     // stays silent (the requester heard "unavailable").
     const [marker, ...adds] = await Promise.allSettled([
       this.connection.set(dispatchKey(this.prefix, jobId), '1', 'PX', keepMs, 'NX'),
-      queue.add('check', job, {
+      // The job name says the kind (`check` or `rollback-plan`); the payload's schema decides.
+      queue.add(isRollbackJob(job) ? job.kind : 'check', job, {
         jobId,
         attempts: retry.attempts,
         backoff: { type: 'exponential', delay: retry.backoffMs },

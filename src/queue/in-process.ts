@@ -7,11 +7,13 @@ import type { PlaybookSet } from '../playbooks/load.js';
 import type { KeyValueStore } from '../store/kv.js';
 import { MemoryKeyValueStore } from '../store/memory-kv.js';
 import { describeFailure } from './failure.js';
-import { DEFAULT_DEDUP_WINDOW_MS, checkJobId, dispatchMarkerTtlMs } from './job-id.js';
+import { DEFAULT_DEDUP_WINDOW_MS, agentJobId, dispatchMarkerTtlMs } from './job-id.js';
+import type { PlanRollback } from '../rollback/plan.js';
 import { errorResult, isExpired, noAgentResult, processCheckJob, recordResult, retryAfterFailure, type CheckRunner } from './process-job.js';
+import { processRollbackJob } from './process-rollback-job.js';
 import { ReportOnce } from './report-once.js';
 import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry.js';
-import { checkJobSchema, type CheckDispatcher, type CheckJob, type CheckResult, type ResultReporter, type SubmitReceipt } from './types.js';
+import { agentJobSchema, isRollbackJob, type AgentJob, type CheckDispatcher, type CheckResult, type ResultReporter, type SubmitReceipt } from './types.js';
 
 // Embedded mode (no REDIS_URL): `serve` runs the checks itself against its own cluster, one replica,
 // bookkeeping in memory. Same contract as the BullMQ pair: dedup by job id, bounded concurrency,
@@ -26,6 +28,8 @@ export interface InProcessDispatcherOptions {
   kv?: KeyValueStore;
   concurrency?: number;
   runChecks?: CheckRunner;
+  /** Plans rollback-plan jobs; defaults to src/rollback/plan.ts. */
+  planRollback?: PlanRollback;
   perCheckTimeoutMs?: number;
   logger?: Logger;
   dedupWindowMs?: number;
@@ -36,7 +40,7 @@ export interface InProcessDispatcherOptions {
 
 interface Pending {
   jobId: string;
-  job: CheckJob;
+  job: AgentJob;
   watchdog: NodeJS.Timeout;
 }
 
@@ -62,10 +66,10 @@ export class InProcessDispatcher implements CheckDispatcher {
     this.once = new ReportOnce(this.kv, options.reporter, this.logger);
   }
 
-  async submit(input: CheckJob): Promise<SubmitReceipt> {
-    const job = checkJobSchema.parse(input);
+  async submit(input: AgentJob): Promise<SubmitReceipt> {
+    const job = agentJobSchema.parse(input);
     const window = this.options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS;
-    const jobId = checkJobId(job, window);
+    const jobId = agentJobId(job, window);
     if (this.closed) return { status: 'unavailable', jobId, reason: 'cluster checks unavailable (the server is shutting down)' };
     const keepMs = dispatchMarkerTtlMs(job.deadline, this.now(), window);
     if (!(await this.kv.setIfAbsent(`dispatch:${jobId}`, '1', keepMs))) {
@@ -73,7 +77,7 @@ export class InProcessDispatcher implements CheckDispatcher {
       return { status: 'duplicate', jobId };
     }
     metrics.submissions.inc({ cluster: job.cluster, status: 'queued' });
-    this.logger.info({ jobId, cluster: job.cluster, checks: job.checks.length }, 'check job submitted (embedded)');
+    this.logger.info({ jobId, cluster: job.cluster, ...(isRollbackJob(job) ? { kind: job.kind } : { checks: job.checks.length }) }, 'check job submitted (embedded)');
 
     if (job.cluster !== this.options.cluster) {
       // Nobody here can reach that cluster: say so now rather than at the deadline.
@@ -96,7 +100,7 @@ export class InProcessDispatcher implements CheckDispatcher {
     return timer;
   }
 
-  private async deliver(job: CheckJob, result: CheckResult): Promise<void> {
+  private async deliver(job: AgentJob, result: CheckResult): Promise<void> {
     // Counted once, when reported: a watchdog that loses the race to the real answer is not an outcome.
     if ((await this.once.deliver(job, result)) === 'reported') recordResult(job, result);
   }
@@ -116,7 +120,7 @@ export class InProcessDispatcher implements CheckDispatcher {
   private async run({ jobId, job, watchdog }: Pending): Promise<void> {
     if (isExpired(job, this.now())) return; // the watchdog answers
     const policy = this.options.retry ?? DEFAULT_RETRY;
-    const { kube, playbooks, runChecks, perCheckTimeoutMs } = this.options;
+    const { kube, playbooks, runChecks, perCheckTimeoutMs, planRollback } = this.options;
     const answer = async (result: CheckResult): Promise<void> => {
       clearTimeout(watchdog);
       this.timers.delete(watchdog);
@@ -125,7 +129,9 @@ export class InProcessDispatcher implements CheckDispatcher {
     for (let attempt = 1; ; attempt++) {
       try {
         // A failing report counts as a failed attempt too, as in the BullMQ agent.
-        await answer(await processCheckJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, agent: this.name, now: this.now }, this.abort.signal));
+        await answer(isRollbackJob(job)
+          ? await processRollbackJob(jobId, job, { kube, planRollback, agent: this.name, now: this.now }, this.abort.signal)
+          : await processCheckJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, agent: this.name, now: this.now }, this.abort.signal));
         return;
       } catch (err) {
         if (this.closed || !retryAfterFailure(err, { jobId, job, attempt, policy, now: this.now(), logger: this.logger })) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CheckJob, Requester } from './types.js';
+import { isRollbackJob, type AgentJob, type CheckJob, type Requester, type RollbackJob } from './types.js';
 
 // Deterministic job ids: the same request (same text, cluster and conversation within one time
 // window) always hashes to the same id, so BullMQ's jobId dedup queues it once however often a
@@ -33,6 +33,24 @@ export function checkJobId(job: Pick<CheckJob, 'text' | 'cluster' | 'requester' 
     .update(JSON.stringify(['v1', normalizeForId(job.text), job.cluster, requesterKey(job.requester), bucket]))
     .digest('hex');
   return `chk-${digest.slice(0, 32)}`;
+}
+
+/**
+ * A rollback plan's job id: the same release, revision, namespace, cluster and conversation within one
+ * window is one job (a double click or a Slack retry plans once). Its own prefix and hash tag, so it
+ * never meets a check job's id.
+ */
+export function rollbackJobId(job: Pick<RollbackJob, 'request' | 'cluster' | 'requester' | 'createdAt'>, windowMs = DEFAULT_DEDUP_WINDOW_MS): string {
+  const bucket = Math.floor(job.createdAt / windowMs);
+  const { release, namespace, revision } = job.request;
+  const digest = createHash('sha256')
+    .update(JSON.stringify(['rollback-v1', release, namespace, revision ?? null, job.cluster, requesterKey(job.requester), bucket]))
+    .digest('hex');
+  return `rbk-${digest.slice(0, 32)}`;
+}
+
+export function agentJobId(job: AgentJob, windowMs = DEFAULT_DEDUP_WINDOW_MS): string {
+  return isRollbackJob(job) ? rollbackJobId(job, windowMs) : checkJobId(job, windowMs);
 }
 
 /** How long the "already submitted" marker lives: past the deadline by a window, and never under two windows. */

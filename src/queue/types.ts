@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CHECK_OUTCOMES, type CheckResult } from '../model/checks.js';
-import type { Facts } from '../triage/types.js';
+import { PREDICTION_KINDS, type RollbackPlan, type RollbackRequest } from '../model/rollback.js';
+import type { Facts, RenderedCommand } from '../triage/types.js';
 
 // The result's shape lives in src/model/checks.ts (render, store and slack read it too); re-exported here.
 export { CHECK_OUTCOMES, type CheckOutcome, type CheckResult } from '../model/checks.js';
@@ -52,6 +53,8 @@ export const factsSchema = z.object({
   image: z.string().optional(),
 });
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Same, and the same keys: an optional field added on one side only (which Same lets through) fails too. */
+type Exactly<A, B> = Same<A, B> extends true ? Same<keyof A, keyof B> : false;
 const factsInStep: Same<z.infer<typeof factsSchema>, Facts> = true;
 void factsInStep;
 
@@ -95,6 +98,54 @@ export const checkJobSchema = z.object({
 });
 export type CheckJob = z.infer<typeof checkJobSchema>;
 
+/** Mirrors `RollbackRequest` (src/model/rollback.ts). */
+export const rollbackRequestSchema = z.object({
+  release: z.string(),
+  namespace: z.string(),
+  revision: z.number().int().min(1).optional(),
+  context: z.string().optional(),
+  force: z.boolean().optional(),
+});
+const requestInStep: Exactly<z.infer<typeof rollbackRequestSchema>, RollbackRequest> = true;
+void requestInStep;
+
+/**
+ * A second job kind on the same per-cluster queue (BullMQ job name `rollback-plan`): plan
+ * `helm rollback` read-only and answer with the plan. It carries `kind`, and none of a check job's
+ * text, facts, playbook or checks, so an agent that predates it fails it at once as an invalid check
+ * job ("upgrade the agent"), and the deadline watchdog tells the requester so.
+ */
+export const rollbackJobSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal('rollback-plan'),
+  request: rollbackRequestSchema,
+  /** Permalink id of the stored plan record the bot created (src/store/rollback-plans.ts). */
+  planId: z.string(),
+  cluster: z.string(),
+  requester: requesterSchema,
+  deadline: z.number().int(),
+  createdAt: z.number().int(),
+});
+export type RollbackJob = z.infer<typeof rollbackJobSchema>;
+
+/** Every job an agent takes from its cluster's queue. */
+export const agentJobSchema = z.union([checkJobSchema, rollbackJobSchema]);
+export type AgentJob = CheckJob | RollbackJob;
+
+export function isRollbackJob(job: AgentJob | ReportedJob): job is RollbackJob {
+  return 'kind' in job && job.kind === 'rollback-plan';
+}
+
+const renderedCommandSchema = z.object({
+  command: z.string(),
+  description: z.string().optional(),
+  effect: z.enum(['read-only', 'changes-cluster']),
+  risk: z.string().optional(),
+  missing: z.array(z.string()).optional(),
+});
+const commandInStep: Same<z.infer<typeof renderedCommandSchema>, RenderedCommand> = true;
+void commandInStep;
+
 const findingSchema = z.object({
   check: z.string(),
   status: z.enum(['confirmed', 'refuted', 'inconclusive', 'error']),
@@ -103,13 +154,7 @@ const findingSchema = z.object({
   missingPermission: z.string().optional(),
   learned: z.record(z.string(), z.string()).optional(),
   decisive: z.boolean().optional(),
-  commands: z.array(z.object({
-    command: z.string(),
-    description: z.string().optional(),
-    effect: z.enum(['read-only', 'changes-cluster']),
-    risk: z.string().optional(),
-    missing: z.array(z.string()).optional(),
-  })).optional(),
+  commands: z.array(renderedCommandSchema).optional(),
 });
 
 const verdictStatusSchema = z.enum(['confirmed', 'refuted', 'inconclusive', 'text-only']);
@@ -123,6 +168,59 @@ const verdictSchema = z.object({
   candidates: z.array(z.object({ playbook: z.string(), score: z.number(), status: verdictStatusSchema })).optional(),
 });
 
+const fieldChangeSchema = z.object({ path: z.string(), from: z.string().optional(), to: z.string().optional() });
+const objectKeySchema = z.object({ apiVersion: z.string(), kind: z.string(), namespace: z.string(), name: z.string() });
+const revisionSummarySchema = z.object({
+  revision: z.number().int(),
+  status: z.string(),
+  chart: z.string(),
+  appVersion: z.string().optional(),
+  deployedAt: z.string().optional(),
+});
+
+/** Mirrors `RollbackPlan` (src/model/rollback.ts); the assertion below keeps the two in step. */
+export const rollbackPlanSchema = z.object({
+  v: z.literal(1),
+  request: rollbackRequestSchema,
+  current: revisionSummarySchema.nullable(),
+  target: revisionSummarySchema.nullable(),
+  verdict: z.object({ kind: z.enum(['safe', 'will-fail', 'needs-care', 'cannot-plan']), summary: z.string() }),
+  predictions: z.array(z.object({
+    kind: z.enum(PREDICTION_KINDS),
+    severity: z.enum(['will-fail', 'needs-care']),
+    object: objectKeySchema.optional(),
+    summary: z.string(),
+    evidence: z.array(z.string()),
+    fixFirst: z.array(renderedCommandSchema),
+    onlyWithForce: z.boolean().optional(),
+  })),
+  diff: z.object({
+    chart: z.object({ from: z.string(), to: z.string() }),
+    appVersion: z.object({ from: z.string().optional(), to: z.string().optional() }),
+    values: z.object({ changes: z.array(fieldChangeSchema) }),
+    objects: z.array(z.object({ object: objectKeySchema, change: z.enum(['added', 'removed', 'changed']), fields: z.array(fieldChangeSchema) })),
+    unchanged: z.number().int(),
+  }).nullable(),
+  command: renderedCommandSchema.nullable(),
+  requests: z.number().int(),
+  notes: z.array(z.string()),
+  createdAt: z.number().int(),
+});
+// Both ways and key for key: a plan the agent sends is exactly what the bot renders (a field the
+// planner adds must be added here too, or these lines fail to compile; zod would strip it in transit).
+type Plan = z.infer<typeof rollbackPlanSchema>;
+type Diff = NonNullable<Plan['diff']>;
+const planInStep: [
+  Exactly<Plan, RollbackPlan>,
+  Exactly<Plan['predictions'][number], RollbackPlan['predictions'][number]>,
+  Exactly<NonNullable<Plan['current']>, NonNullable<RollbackPlan['current']>>,
+  Exactly<Diff, NonNullable<RollbackPlan['diff']>>,
+  Exactly<Diff['objects'][number], NonNullable<RollbackPlan['diff']>['objects'][number]>,
+  Exactly<Diff['values']['changes'][number], NonNullable<RollbackPlan['diff']>['values']['changes'][number]>,
+  Exactly<Plan['verdict'], RollbackPlan['verdict']>,
+] = [true, true, true, true, true, true, true];
+void planInStep;
+
 export const checkResultSchema = z.object({
   v: z.literal(1),
   jobId: z.string(),
@@ -133,18 +231,27 @@ export const checkResultSchema = z.object({
   message: z.string().optional(),
   agent: z.string().optional(),
   completedAt: z.number().int(),
+  /** A rollback-plan job's answer (findings empty, verdict null). */
+  plan: rollbackPlanSchema.optional(),
 });
 // One way only: a parsed result must be a CheckResult (fields the checks add later are stripped in transit).
 const resultFits: z.infer<typeof checkResultSchema> extends CheckResult ? true : false = true;
 void resultFits;
 
-/** The job as a reporter sees it: whom to answer and what was checked; not the text, not the matches. */
-export const reportedJobSchema = checkJobSchema.pick({
+/** A check job as a reporter sees it: whom to answer and what was checked; not the text, not the matches. */
+export const reportedCheckJobSchema = checkJobSchema.pick({
   v: true, facts: true, playbook: true, checks: true, cluster: true, requester: true, deadline: true, createdAt: true,
 });
-export type ReportedJob = z.infer<typeof reportedJobSchema>;
+export type ReportedCheckJob = z.infer<typeof reportedCheckJobSchema>;
 
-export function reportedJob(job: CheckJob): ReportedJob {
+/** Any job as a reporter sees it: a rollback job carries nothing to leave behind, so it rides whole. */
+export const reportedJobSchema = z.union([reportedCheckJobSchema, rollbackJobSchema]);
+export type ReportedJob = ReportedCheckJob | RollbackJob;
+
+export function reportedJob(job: CheckJob): ReportedCheckJob;
+export function reportedJob(job: AgentJob): ReportedJob;
+export function reportedJob(job: AgentJob): ReportedJob {
+  if (isRollbackJob(job)) return job;
   const { v, facts, playbook, checks, cluster, requester, deadline, createdAt } = job;
   return { v, facts, playbook, checks, cluster, requester, deadline, createdAt };
 }
@@ -187,6 +294,6 @@ export interface ResultReporter {
 
 /** Where the bot sends check jobs: BullMQ in production, in-process in the embedded mode. */
 export interface CheckDispatcher {
-  submit(job: CheckJob): Promise<SubmitReceipt>;
+  submit(job: AgentJob): Promise<SubmitReceipt>;
   close(): Promise<void>;
 }

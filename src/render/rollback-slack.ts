@@ -42,15 +42,24 @@ export function objectName(o: ObjectKey): string {
   return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
 }
 
-/** The verdict's sentence without a leading "will fail: " that the label beside it already says. */
-export function verdictDetail(kind: RollbackVerdictKind, summary: string): string {
-  const label = VERDICT[kind].label.toLowerCase();
+/**
+ * What follows the verdict's label, with its separator: ": Service … would fail" when the summary
+ * begins with the label ("will fail: …"), " with --force: …" when the label is qualified, "" when the
+ * summary is the label itself ("safe to roll back"), else ": " and the whole summary.
+ */
+export function verdictTail(kind: RollbackVerdictKind, summary: string): string {
   const lower = summary.toLowerCase();
-  if (lower === label || lower === kind.replace('-', ' ')) return '';
-  for (const prefix of [`${label}: `, `${kind.replace('-', ' ')}: `, `${kind}: `]) {
-    if (lower.startsWith(prefix)) return summary.slice(prefix.length);
+  for (const label of [VERDICT[kind].label.toLowerCase(), kind.replace('-', ' ')]) {
+    if (lower === label) return '';
+    if (lower.startsWith(`${label}:`)) return `: ${summary.slice(label.length + 1).trim()}`;
+    if (lower.startsWith(`${label} `) && summary.includes(':')) return ` ${summary.slice(label.length + 1)}`;
   }
-  return summary;
+  return summary === '' ? '' : `: ${summary}`;
+}
+
+/** The verdict's sentence without the label a badge beside it already shows. */
+export function verdictDetail(kind: RollbackVerdictKind, summary: string): string {
+  return verdictTail(kind, summary).replace(/^: /, '').trim();
 }
 
 export function verdictLabel(kind: RollbackVerdictKind): string {
@@ -84,7 +93,8 @@ function pageButton(ctx: RollbackRenderContext, text: string): Block | null {
 
 /** The reply while the agent plans: posted at once, replaced by the plan. */
 export function renderRollbackPending(request: RollbackRequest, ctx: RollbackRenderContext): SlackMessage {
-  const line = `⏳ Planning rollback of ${codeSpan(request.release)} to ${target(request)} in ${codeSpan(request.namespace)} on cluster ${codeSpan(ctx.cluster)}… read-only, nothing is rolled back. This message updates when the plan is ready.`;
+  const force = request.force ? ` with ${codeSpan('--force')}` : '';
+  const line = `⏳ Planning rollback of ${codeSpan(request.release)} to ${target(request)} in ${codeSpan(request.namespace)}${force} on cluster ${codeSpan(ctx.cluster)}… read-only, nothing is rolled back. This message updates when the plan is ready.`;
   return {
     text: truncate(escapeSlack(`helm-triage: planning rollback of ${request.release} to ${target(request)} in ${request.namespace}…`), SLACK_LIMITS.fallbackText),
     blocks: [header(request), section(line)],
@@ -171,9 +181,10 @@ function commandBlocks(cmd: RollbackPlan['command']): Block[] {
 /** The plan, as the reply is updated with it. */
 export function renderRollbackPlanMessage(plan: RollbackPlan, ctx: RollbackRenderContext): SlackMessage {
   const { icon, label } = VERDICT[plan.verdict.kind];
+  const tail = verdictTail(plan.verdict.kind, plan.verdict.summary);
   const detail = verdictDetail(plan.verdict.kind, plan.verdict.summary);
   const blocks: Block[] = [header(plan.request, plan)];
-  blocks.push(section(`${icon} *${label}*${detail ? `: ${escapeSlack(truncate(detail, 1500))}` : ''}`));
+  blocks.push(section(`${icon} *${label}*${escapeSlack(truncate(tail, 1500))}`));
   const revisions = plan.current && plan.target ? ` · revision ${revisionText(plan.current)} → ${revisionText(plan.target)}` : '';
   blocks.push(context(`${whereLine(plan.request, ctx.cluster)}${revisions}`));
   blocks.push(...predictionsBlocks(plan.predictions));
@@ -184,6 +195,6 @@ export function renderRollbackPlanMessage(plan: RollbackPlan, ctx: RollbackRende
   const button = pageButton(ctx, 'Full plan and diff');
   const limited = blocks.slice(0, SLACK_LIMITS.blocks - (button ? 1 : 0));
   if (button) limited.push(button);
-  const fallback = `helm-triage: rollback of ${plan.request.release} to ${target(plan.request)}: ${label.toLowerCase()}${detail ? ` — ${detail}` : ''}`;
+  const fallback = `helm-triage: rollback of ${plan.request.release} to ${target(plan.request)}: ${label.toLowerCase()}${tail.startsWith(':') ? ` — ${detail}` : tail}`;
   return { text: truncate(escapeSlack(fallback), SLACK_LIMITS.fallbackText), blocks: limited };
 }

@@ -266,7 +266,7 @@ export function renderHelp(command = '/helm-triage'): SlackMessage {
     `• \`${command}\` with no text — opens a form for long output`,
     `• \`--private\` — answer only to you`,
     `• \`--cluster NAME\`, \`--namespace NS\`, \`--release NAME\` — override what I read from the text`,
-    `• \`${command} rollback-plan RELEASE [REVISION] -n NAMESPACE [--cluster NAME]\` — what \`helm rollback\` would do, checked read-only on the cluster (never run)`,
+    `• \`${command} rollback-plan RELEASE [REVISION] -n NAMESPACE [--force] [--cluster NAME]\` — what \`helm rollback\` would do, checked read-only on the cluster (never run)`,
     `• \`${command} help\` — this message`,
     'Or just paste a failed Helm output in a channel I am in: I answer in a thread when I am confident.',
   ];

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, webApi } from '@slack/bolt';
 import { ConfigError } from '../errors.js';
 import type { CheckDispatcher } from '../queue/types.js';
+import { KeyValueRollbackPlanStore } from '../store/rollback-plans.js';
 import { AckGate } from './ack-gate.js';
 import { boltLogger } from './bolt-logger.js';
 import { parseChannelClusters } from './channel-clusters.js';
@@ -100,12 +101,13 @@ export async function createSlackApp(deps: SlackAppDeps): Promise<SlackApp> {
   const fetchFn = deps.fetch ?? fetch;
   const publisher = new SlackPublisher(client, deps.kv, fetchFn);
   const publicBaseUrl = deps.publicBaseUrl ?? config.PUBLIC_BASE_URL;
-  const reporter = new SlackReporter({ publisher, kv: deps.kv, triageStore: deps.triageStore, playbooks: deps.playbooks, logger, publicBaseUrl });
+  const rollbackPlans = deps.rollbackPlans ?? new KeyValueRollbackPlanStore(deps.kv, config.TRIAGE_TTL_DAYS * 24 * 60 * 60_000, now);
+  const reporter = new SlackReporter({ publisher, kv: deps.kv, triageStore: deps.triageStore, rollbackPlans, playbooks: deps.playbooks, logger, publicBaseUrl });
   const dispatcher = typeof deps.dispatcher === 'function' ? deps.dispatcher(reporter) : deps.dispatcher;
   const ackGate = new AckGate();
   const fileHosts = ['files.slack.com', 'files.slack-gov.com', ...(config.SLACK_API_URL ? [new URL(config.SLACK_API_URL).host] : [])];
   const services: SlackServices = {
-    config, playbooks: deps.playbooks, dispatcher, kv: deps.kv, triageStore: deps.triageStore, logger, now,
+    config, playbooks: deps.playbooks, dispatcher, kv: deps.kv, triageStore: deps.triageStore, rollbackPlans, logger, now,
     publicBaseUrl, client, botToken: token, botUserId: identity.botUserId, publisher,
     access: new CheckAccess({ channels: config.CHECK_CHANNELS, usergroups: config.CHECK_USERGROUPS, client, kv: deps.kv, logger }),
     channelClusters: parseChannelClusters(config.CHANNEL_CLUSTERS),

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { PlaybookSet } from '../playbooks/load.js';
 import type { CheckDispatcher, ResultReporter } from '../queue/types.js';
 import type { KeyValueStore } from '../store/kv.js';
+import type { RollbackPlanStore } from '../store/rollback-plans.js';
 import type { TriageStore } from '../store/triages.js';
 import type { FetchLike } from './response-url.js';
 
@@ -16,6 +17,8 @@ export interface SlackAppDeps {
   dispatcher: CheckDispatcher | ((reporter: ResultReporter) => CheckDispatcher);
   kv: KeyValueStore;
   triageStore: TriageStore;
+  /** Where rollback plans are kept for their permalinks; defaults to one over `kv` with the triage TTL. */
+  rollbackPlans?: RollbackPlanStore;
   logger: Logger;
   clock?: () => number;
   /** Base of runbook and permalink URLs; defaults to config.PUBLIC_BASE_URL. */

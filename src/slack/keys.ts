@@ -24,6 +24,7 @@ export const keys = {
   view: (viewId: string, hash: string) => `slack:view:${viewId}:${hash}`,
   report: (jobId: string) => `slack:report:${jobId}`,
   rerun: (triageId: string) => `slack:rerun:${triageId}`,
+  rollbackClick: (triageId: string) => `slack:rollback-click:${triageId}`,
   feedback: (triageId: string, userId: string) => `slack:feedback:${triageId}:${userId}`,
   autoReply: (channel: string, threadTs: string) => `slack:autoreply:${channel}:${threadTs}`,
   repeat: (channel: string, fingerprint: string) => `slack:repeat:${channel}:${fingerprint}`,

@@ -1,11 +1,13 @@
-// ResultReporter for Slack: turns a check result into exactly one update of the original reply.
+// ResultReporter for Slack: turns a check result (or a rollback plan) into exactly one update of the original reply.
 // Re-deliveries (BullMQ retries, stalled-job recovery, a second consumer replica) find the claim and stop.
-import { renderSlackMessage } from '../render/slack.js';
+import { renderRollbackFailure, renderRollbackPlanMessage } from '../render/rollback-slack.js';
+import { renderSlackMessage, type SlackMessage } from '../render/slack.js';
 import { ErrorCode, HelmTriageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { PlaybookSet } from '../playbooks/load.js';
-import type { CheckJob, CheckResult, ResultReporter } from '../queue/types.js';
+import { isRollbackJob, type CheckResult, type ReportedCheckJob, type ReportedJob, type ResultReporter, type RollbackJob } from '../queue/types.js';
 import type { KeyValueStore } from '../store/kv.js';
+import type { RollbackPlanStore } from '../store/rollback-plans.js';
 import type { TriageStore } from '../store/triages.js';
 import type { Diagnosis, Facts } from '../triage/types.js';
 import { adoptVerdict } from '../triage/verdict.js';
@@ -18,13 +20,14 @@ export interface SlackReporterDeps {
   publisher: SlackPublisher;
   kv: KeyValueStore;
   triageStore: TriageStore;
+  rollbackPlans: RollbackPlanStore;
   playbooks: PlaybookSet;
   logger: Logger;
   publicBaseUrl?: string;
 }
 
 /** Where the reply lives, from what the job carried. */
-function refFromJob(job: CheckJob): MessageRef | null {
+function refFromJob(job: ReportedJob): MessageRef | null {
   const r = job.requester;
   if (r.kind !== 'slack') return null;
   if (r.messageTs) return { via: 'chat', channel: r.channel, ts: r.messageTs };
@@ -33,7 +36,7 @@ function refFromJob(job: CheckJob): MessageRef | null {
 }
 
 /** When the triage record expired, rebuild enough of a diagnosis from the job to render the result. */
-function diagnosisFromJob(job: CheckJob, result: CheckResult, playbooks: PlaybookSet): Diagnosis {
+function diagnosisFromJob(job: ReportedCheckJob, result: CheckResult, playbooks: PlaybookSet): Diagnosis {
   const playbook = playbooks.get(job.playbook);
   const facts: Facts = {};
   for (const name of ['release', 'namespace'] as const) {
@@ -66,7 +69,7 @@ export class ReplyBeingUpdatedError extends HelmTriageError {
 export class SlackReporter implements ResultReporter {
   constructor(private readonly deps: SlackReporterDeps) {}
 
-  async report(job: CheckJob, result: CheckResult): Promise<void> {
+  async report(job: ReportedJob, result: CheckResult): Promise<void> {
     const ref = refFromJob(job);
     if (!ref) return;
     const { kv, logger } = this.deps;
@@ -80,34 +83,53 @@ export class SlackReporter implements ResultReporter {
       // Not done yet, so say so: the caller keeps the answer and tries again later.
       throw new ReplyBeingUpdatedError(result.jobId);
     }
-    const triageId = job.requester.kind === 'slack' ? job.requester.triageId : undefined;
     try {
-      const stored = triageId
-        ? await this.deps.triageStore.update(triageId, {
-          findings: result.findings,
-          verdict: result.verdict,
-          checks: { outcome: result.outcome, ...(result.message ? { message: result.message } : {}), completedAt: result.completedAt },
-        })
-        : null;
-      const original = stored?.diagnosis ?? diagnosisFromJob(job, result, this.deps.playbooks);
-      // The cluster confirmed another candidate than the first reply (or the first reply abstained):
-      // the reply, the details page and a re-run show the confirmed diagnosis from now on.
-      const diagnosis = adoptVerdict(original, result.verdict, this.deps.playbooks);
-      if (diagnosis !== original && triageId && stored) await this.deps.triageStore.update(triageId, { diagnosis });
-      const message = renderSlackMessage(diagnosis, {
-        triageId,
-        publicBaseUrl: this.deps.publicBaseUrl,
-        checks: { state: 'done', result },
-        playbookIds: playbookIds(this.deps.playbooks),
-      });
+      const message = isRollbackJob(job) ? await this.rollbackMessage(job, result) : await this.checksMessage(job, result);
       await this.deps.publisher.update(ref, message);
       await kv.set(claim, 'done', TTL.report);
-      logger.info({ jobId: result.jobId, triageId, outcome: result.outcome, verdict: result.verdict?.status ?? null }, 'slack reply updated with check results');
+      logger.info({ jobId: result.jobId, outcome: result.outcome, ...(isRollbackJob(job)
+        ? { planId: job.planId, rollback: result.plan?.verdict.kind ?? null }
+        : { triageId: job.requester.kind === 'slack' ? job.requester.triageId : undefined, verdict: result.verdict?.status ?? null }) },
+      isRollbackJob(job) ? 'slack reply updated with the rollback plan' : 'slack reply updated with check results');
     } catch (err) {
       // Release the claim so a re-delivery can try again; rethrow so the queue retries.
       await kv.del(claim).catch(() => undefined);
-      logger.warn({ jobId: result.jobId, triageId, err: describeError(err) }, 'updating the slack reply failed');
+      logger.warn({ jobId: result.jobId, err: describeError(err) }, 'updating the slack reply failed');
       throw err;
     }
+  }
+
+  /** Stores the answer under the plan's permalink and renders the plan (or why there is none). */
+  private async rollbackMessage(job: RollbackJob, result: CheckResult): Promise<SlackMessage> {
+    const plan = result.outcome === 'ok' ? result.plan : undefined;
+    const answer = { outcome: result.outcome, completedAt: result.completedAt, ...(result.message ? { message: result.message } : {}) };
+    const stored = await this.deps.rollbackPlans.update(job.planId, { ...(plan ? { plan } : {}), answer });
+    // An expired record has no page to link to; the message still carries the plan.
+    const ctx = { cluster: job.cluster, publicBaseUrl: this.deps.publicBaseUrl, ...(stored ? { planId: job.planId } : {}) };
+    if (plan) return renderRollbackPlanMessage(plan, ctx);
+    const why = result.message ?? (result.outcome === 'ok' ? `the agent of cluster ${job.cluster} answered without a plan (is it older than this bot? upgrade it)` : undefined);
+    return renderRollbackFailure(job.request, result.outcome, why, ctx);
+  }
+
+  private async checksMessage(job: ReportedCheckJob, result: CheckResult): Promise<SlackMessage> {
+    const triageId = job.requester.kind === 'slack' ? job.requester.triageId : undefined;
+    const stored = triageId
+      ? await this.deps.triageStore.update(triageId, {
+        findings: result.findings,
+        verdict: result.verdict,
+        checks: { outcome: result.outcome, ...(result.message ? { message: result.message } : {}), completedAt: result.completedAt },
+      })
+      : null;
+    const original = stored?.diagnosis ?? diagnosisFromJob(job, result, this.deps.playbooks);
+    // The cluster confirmed another candidate than the first reply (or the first reply abstained):
+    // the reply, the details page and a re-run show the confirmed diagnosis from now on.
+    const diagnosis = adoptVerdict(original, result.verdict, this.deps.playbooks);
+    if (diagnosis !== original && triageId && stored) await this.deps.triageStore.update(triageId, { diagnosis });
+    return renderSlackMessage(diagnosis, {
+      triageId,
+      publicBaseUrl: this.deps.publicBaseUrl,
+      checks: { state: 'done', result },
+      playbookIds: playbookIds(this.deps.playbooks),
+    });
   }
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { PlaybookSet } from '../playbooks/load.js';
 import type { CheckDispatcher } from '../queue/types.js';
 import type { KeyValueStore } from '../store/kv.js';
+import type { RollbackPlanStore } from '../store/rollback-plans.js';
 import type { TriageStore } from '../store/triages.js';
 import type { AckGate } from './ack-gate.js';
 import type { ChannelClusters } from './channel-clusters.js';
@@ -19,6 +20,7 @@ export interface SlackServices {
   dispatcher: CheckDispatcher;
   kv: KeyValueStore;
   triageStore: TriageStore;
+  rollbackPlans: RollbackPlanStore;
   logger: Logger;
   now: () => number;
   publicBaseUrl?: string;

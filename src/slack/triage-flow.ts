@@ -91,7 +91,7 @@ export interface SubmitInput {
   req: { userId: string; teamId?: string };
 }
 
-function requesterFor(ref: MessageRef, input: { triageId: string; userId: string; teamId?: string; threadTs?: string }): Requester {
+export function requesterFor(ref: MessageRef, input: { triageId?: string; userId: string; teamId?: string; threadTs?: string }): Requester {
   const threadTs = input.threadTs ?? (ref.via === 'chat' ? ref.ts : undefined);
   return {
     kind: 'slack',
@@ -101,7 +101,7 @@ function requesterFor(ref: MessageRef, input: { triageId: string; userId: string
     ...(ref.via === 'response_url' ? { responseUrl: ref.responseUrl } : {}),
     userId: input.userId,
     ...(input.teamId ? { teamId: input.teamId } : {}),
-    triageId: input.triageId,
+    ...(input.triageId ? { triageId: input.triageId } : {}),
   };
 }
 

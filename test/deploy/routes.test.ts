@@ -90,7 +90,7 @@ describe('probes and ingress paths against the real web server (port-free, fasti
   });
 
   it('public pages reach the Ingress; /metrics and the probes do not', () => {
-    for (const page of ['/runbooks', '/t/:id', '/api/diagnose']) {
+    for (const page of ['/runbooks', '/t/:id', '/rollback-plans/:id', '/api/diagnose']) {
       expect(routes).toContain(page);
       expect(ingressPaths.some((p) => page === p || page.startsWith(`${p}/`)), page).toBe(true);
     }

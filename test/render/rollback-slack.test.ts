@@ -105,6 +105,7 @@ describe('pending and failed replies', () => {
     expect(msg.text).toBe('helm-triage: planning rollback of web to revision 3 in prod…');
     expect(lines(msg.blocks)[1]).toBe('⏳ Planning rollback of `web` to revision 3 in `prod` on cluster `prod-eu`… read-only, nothing is rolled back. This message updates when the plan is ready.');
     expect(renderRollbackPending({ release: 'web', namespace: 'prod' }, CTX).text).toContain('to the last good revision');
+    expect(lines(renderRollbackPending({ release: 'web', namespace: 'prod', revision: 1, force: true }, CTX).blocks)[1]).toContain('in `prod` with `--force` on cluster `prod-eu`');
   });
 
   it('says why there is no plan', () => {
@@ -119,6 +120,14 @@ describe('helpers', () => {
     const [a, b] = willFailPlan().predictions;
     const c = { ...a!, summary: 'second needs-care' };
     expect(predictionsWorstFirst([a!, b!, c]).map((p) => p.summary)).toEqual([b!.summary, a!.summary, 'second needs-care']);
+  });
+
+  it('keeps a qualified label readable ("Will fail with --force: …")', () => {
+    const plan = willFailPlan({ verdict: { kind: 'will-fail', summary: 'will fail with --force: Service storefront/web loses its class' } });
+    const msg = renderRollbackPlanMessage(plan, CTX);
+    expect(lines(msg.blocks)[1]).toBe('⛔ *Will fail* with --force: Service storefront/web loses its class');
+    expect(msg.text).toBe('helm-triage: rollback of kruise to revision 1: will fail with --force: Service storefront/web loses its class');
+    expect(verdictDetail('will-fail', 'will fail with --force: x')).toBe('with --force: x');
   });
 
   it('strips the label the badge already shows from the verdict sentence', () => {

@@ -7,7 +7,7 @@ import { afterEach, beforeEach } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { loadPlaybooks, type PlaybookSet } from '../../src/playbooks/load.js';
-import type { CheckDispatcher, CheckJob, CheckResult, SubmitReceipt } from '../../src/queue/types.js';
+import { isRollbackJob, type AgentJob, type CheckDispatcher, type CheckJob, type CheckResult, type RollbackJob, type SubmitReceipt } from '../../src/queue/types.js';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import type { KeyValueStore } from '../../src/store/kv.js';
 import { MemoryKeyValueStore } from '../../src/store/memory-kv.js';
@@ -28,14 +28,16 @@ export const SELECTOR_PASTE = [
 /** Records submissions; the test decides when and what results come back. */
 export class RecordingDispatcher implements CheckDispatcher {
   readonly jobs: Array<{ job: CheckJob; jobId: string }> = [];
+  readonly rollbackJobs: Array<{ job: RollbackJob; jobId: string }> = [];
   status: SubmitReceipt['status'] = 'queued';
   private n = 0;
 
-  async submit(job: CheckJob): Promise<SubmitReceipt> {
+  async submit(job: AgentJob): Promise<SubmitReceipt> {
     this.n += 1;
     const jobId = `job-${this.n}`;
     if (this.status === 'unavailable') return { status: 'unavailable', jobId, reason: 'queue unreachable (test)' };
-    this.jobs.push({ job, jobId });
+    if (isRollbackJob(job)) this.rollbackJobs.push({ job, jobId });
+    else this.jobs.push({ job, jobId });
     return { status: this.status, jobId };
   }
 

@@ -67,7 +67,8 @@ function renderNoPlan(view: RollbackPageView): string {
 }
 
 function renderPlan(plan: RollbackPlan): string {
-  const detail = verdictDetail(plan.verdict.kind, plan.verdict.summary);
+  const rest = verdictDetail(plan.verdict.kind, plan.verdict.summary);
+  const detail = rest.charAt(0).toUpperCase() + rest.slice(1);
   const verdict = `<section class="verdict"><p><span class="badge ${VERDICT_CLASS[plan.verdict.kind]}">${e(verdictLabel(plan.verdict.kind))}</span></p>${detail ? `<p>${e(detail)}</p>` : ''}</section>`;
   return [
     verdict,

@@ -84,7 +84,7 @@ describe('renderRollbackPage', () => {
     expect(failed).toContain('<p class="notice">no agent answered for cluster prod-eu within 30 s</p>');
     const cannot = renderRollbackPage(view({ plan: cannotPlan() }), ASSETS);
     expect(cannot).toContain('<span class="badge muted">Cannot plan</span>');
-    expect(cannot).toContain('release ghost has no revisions in namespace prod');
+    expect(cannot).toContain('<p>Release ghost has no revisions in namespace prod</p>');
     expect(cannot).not.toContain('<h2>Diff');
   });
 });

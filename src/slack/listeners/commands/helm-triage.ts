@@ -1,12 +1,14 @@
-// `/helm-triage [--private] [--cluster X] [--namespace X] [--release X] <output>` | `help` | (empty → modal).
+// `/helm-triage [--private] [--cluster X] [--namespace X] [--release X] <output>` | `rollback-plan RELEASE [REVISION] -n NS` | `help` | (empty → modal).
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { renderHelp } from '../../../render/slack.js';
-import { parseCommandText, type CommandOptions } from '../../command-options.js';
+import { clusterFor } from '../../channel-clusters.js';
+import { parseCommandText, parseRollbackPlanCommand, type CommandOptions } from '../../command-options.js';
 import { guarded } from '../../guard.js';
 import { keys, TTL } from '../../keys.js';
 import { triageModal } from '../../modal.js';
 import { underRateLimit } from '../../rate-limit.js';
 import type { SlackServices } from '../../services.js';
+import { runRollbackPlan } from '../../rollback-flow.js';
 import { runTriage } from '../../triage-flow.js';
 
 export const RATE_LIMITED_TEXT = (perMinute: number) =>
@@ -28,6 +30,32 @@ export function helmTriageCommand(services: SlackServices) {
       const opts = parseCommandText(command.text);
       if (opts.help) {
         await respond({ response_type: 'ephemeral', ...renderHelp(command.command) });
+        return;
+      }
+      const rollback = parseRollbackPlanCommand(command.text);
+      if (rollback.kind === 'usage') {
+        await tell(rollback.message);
+        return;
+      }
+      if (rollback.kind === 'ok') {
+        if (!(await underRateLimit(services.kv, command.user_id, services.config.RATE_LIMIT_PER_MINUTE, services.now()))) {
+          await tell(RATE_LIMITED_TEXT(services.config.RATE_LIMIT_PER_MINUTE));
+          return;
+        }
+        const o = rollback.options;
+        const asked = await runRollbackPlan(services, {
+          source: 'command',
+          request: { release: o.release, namespace: o.namespace, ...(o.revision !== undefined ? { revision: o.revision } : {}), ...(o.force ? { force: true } : {}) },
+          cluster: clusterFor(command.channel_id, services.channelClusters, services.config.CLUSTER_NAME, o.cluster),
+          channel: command.channel_id,
+          userId: command.user_id,
+          teamId: command.team_id,
+          placement: o.private
+            ? { kind: 'ephemeral', channel: command.channel_id, userId: command.user_id }
+            : { kind: 'channel', channel: command.channel_id },
+          responseUrl: command.response_url,
+        });
+        if (asked.state === 'not-allowed') await tell(`I can't plan rollbacks for you here: ${asked.reason}`);
         return;
       }
       if (!opts.text) {
