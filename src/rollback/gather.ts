@@ -3,7 +3,8 @@
 //   - the release history from labels (one metadata-only list; the ConfigMap driver's list too when
 //     no Secret holds the release), and only the current and target revisions decoded (two GETs);
 //   - /version;
-//   - the live objects of both manifests, grouped by apiVersion+kind+namespace: a group of at most
+//   - the live objects a prediction reads (plan.ts liveStateMatters: immutable-field kinds, objects in one
+//     manifest only), grouped by apiVersion+kind+namespace: a group of at most
 //     GET_PER_OBJECT_MAX objects is read with one GET each, a larger one with one list of that kind in
 //     that namespace (pages of PAGE_SIZE, stopping at LIST_MAX_ITEMS: what lies beyond is reported unread);
 //   - with a LoadBalancer Service: the AWS LB controller's webhook operations (one list of

@@ -41,6 +41,21 @@ function range(history: readonly RevisionMeta[]): string {
   return first === undefined ? 'none' : first === last ? String(first) : `${first}–${last}`;
 }
 
+/** Kinds whose live state an immutable-field prediction reads (predict.ts). */
+const LIVE_KINDS = new Set(['Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'PersistentVolumeClaim']);
+
+/**
+ * Whether a prediction reads this object's live state: the kinds with immutable fields, and objects in
+ * one manifest only (the rollback creates them — ownership — or deletes them). An object of another
+ * kind in both manifests is patched like any other: reading it would cost requests and, where the
+ * agent's RBAC does not cover the kind (ServiceAccounts, Ingresses…), turn a safe plan into "needs care".
+ */
+export function liveStateMatters(o: ManifestObject, inCurrent: ReadonlySet<string>, inTarget: ReadonlySet<string>): boolean {
+  if (LIVE_KINDS.has(o.key.kind)) return true;
+  const id = identity(o.key);
+  return !inCurrent.has(id) || !inTarget.has(id);
+}
+
 export const planRollback: PlanRollback = async (kube, request, options) => {
   const { signal } = options;
   const now = options.now ?? Date.now;
@@ -88,8 +103,10 @@ export const planRollback: PlanRollback = async (kube, request, options) => {
     }
   }
   const lbFromManifests = involvesLoadBalancer(objects, new Map());
+  const inCurrent = new Set(current.objects.map((o) => identity(o.key)));
+  const inTarget = new Set(target.objects.map((o) => identity(o.key)));
   const [liveRead, apisRead, lbcEarly] = await Promise.all([
-    gatherLive(k, objects, signal),
+    gatherLive(k, objects.filter((o) => liveStateMatters(o, inCurrent, inTarget)), signal),
     gatherApis(k, target.objects, signal),
     lbFromManifests ? gatherLbc(k, signal) : Promise.resolve(null),
   ]);
