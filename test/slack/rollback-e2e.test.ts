@@ -64,7 +64,7 @@ async function rollbackRoundTrip(server: RunningServer, slack: SlackApiServer, c
 async function expectFullDiffPage(server: RunningServer, planId: string): Promise<string> {
   const page = await fetch(`${server.url}/rollback-plans/${planId}`);
   expect(page.status).toBe(200);
-  const html = await page.text();
+  const html = (await page.text()).replaceAll('<wbr>', '');
   expect(html).toContain('<h1>Rollback plan: web → revision 1</h1>');
   expect(html).toContain('<span class="badge bad">Will fail</span>');
   expect(html).toContain('loadBalancerClass service.k8s.aws/nlb');

@@ -110,9 +110,14 @@ function side(value: string | undefined): string {
   return value === undefined ? '<span class="absent">(absent)</span>' : `<code>${e(value)}</code>`;
 }
 
+/** A field path with break opportunities before each segment, so a phone wraps it at `.` and `[`, not mid-word. */
+function pathHtml(path: string): string {
+  return e(path).replace(/\.(?=[^.])/g, '.<wbr>').replace(/\[/g, '<wbr>[');
+}
+
 /** One field: its path, then from → to, each side on its own line so long values wrap on a phone. */
 function renderField(f: FieldChange): string {
-  return `<li><code class="path">${e(f.path)}</code><div class="fromto"><span class="from">${side(f.from)}</span> <span class="arrow" aria-label="becomes">→</span> <span class="to">${side(f.to)}</span></div></li>`;
+  return `<li><code class="path">${pathHtml(f.path)}</code><div class="fromto"><span class="from">${side(f.from)}</span> <span class="arrow" aria-label="becomes">→</span> <span class="to">${side(f.to)}</span></div></li>`;
 }
 
 function renderFields(fields: readonly FieldChange[]): string {

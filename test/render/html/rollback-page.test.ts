@@ -38,7 +38,10 @@ describe('renderRollbackPage', () => {
 
   it('shows the whole diff: one collapsible block per object with every field path, from → to', () => {
     const plan = willFailPlan();
-    const html = renderRollbackPage(view({ plan }), ASSETS);
+    const marked = renderRollbackPage(view({ plan }), ASSETS);
+    // Paths carry break opportunities at each segment (phones wrap there); the text is the path.
+    expect(marked).toContain('<code class="path">spec.<wbr>template.<wbr>spec.<wbr>containers<wbr>[0].<wbr>image</code>');
+    const html = marked.replaceAll('<wbr>', '');
     const objects = html.match(/<details class="object">/g) ?? [];
     expect(objects).toHaveLength(plan.diff?.objects.length ?? -1);
     for (const o of plan.diff?.objects ?? []) {
