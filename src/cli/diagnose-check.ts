@@ -30,8 +30,15 @@ function seconds(raw: unknown, flag: string, fallback: number): number {
 
 // client-node is loaded only when --check runs: plain `diagnose` stays quick to start.
 const loadKube = async (o: KubeAccessOptions): Promise<ReadOnlyKube> => (await import('../kube/config.js')).createReadOnlyKube(o);
+const loadContextNamespace = async (o: KubeAccessOptions): Promise<string | undefined> => (await import('../kube/config.js')).contextNamespace(o);
 
-export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => ReadOnlyKube | Promise<ReadOnlyKube> } = {}): DiagnoseExtension {
+export interface CheckExtensionDeps {
+  createKube?: (o: KubeAccessOptions) => ReadOnlyKube | Promise<ReadOnlyKube>;
+  /** The kubeconfig context's namespace (helm's default without -n). */
+  contextNamespace?: (o: KubeAccessOptions) => string | undefined | Promise<string | undefined>;
+}
+
+export function checkExtension(deps: CheckExtensionDeps = {}): DiagnoseExtension {
   const createKube = deps.createKube ?? loadKube;
   return {
     configure(command: Command): void {
@@ -68,14 +75,22 @@ export function checkExtension(deps: { createKube?: (o: KubeAccessOptions) => Re
       // Loaded with --check only: the checks and their registry are not part of a text diagnosis.
       const [kube, { diagnoseWithChecks }] = await Promise.all([createKube(access), import('../checks/triage-with-checks.js')]);
       const perCheck = seconds(raw['checkTimeout'], '--check-timeout', DEFAULT_CHECK_TIMEOUT_SECONDS);
+      // Without -n and with no namespace in the paste, the namespace the user's helm ran in: the context's.
+      const overrides = factOverrides(options);
+      let made: typeof diagnosis | undefined = diagnosis;
+      if (overrides.namespace === undefined && diagnosis.facts.namespace === undefined) {
+        const ns = await (deps.contextNamespace ?? loadContextNamespace)(access);
+        // The checks then diagnose again with it, so their facts and commands carry it.
+        if (ns !== undefined) [overrides.namespace, made] = [ns, undefined];
+      }
       // The diagnosis holds the normalized, redacted text: the raw paste never travels further.
       const result = await diagnoseWithChecks({
         text: diagnosis.text,
-        diagnosis,
+        ...(made ? { diagnosis: made } : {}),
         playbooks,
         kube,
         signal: AbortSignal.timeout(Math.max(deadline, perCheck) * 1000),
-        overrides: factOverrides(options),
+        overrides,
         perCheckTimeoutMs: perCheck * 1000,
       });
       return enrichment(result, ctx, playbooks);

@@ -16,10 +16,13 @@ const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export interface RollbackPlanDeps {
   createKube?: (o: KubeAccessOptions) => ReadOnlyKube | Promise<ReadOnlyKube>;
+  /** The kubeconfig context's namespace (helm's default without -n). */
+  contextNamespace?: (o: KubeAccessOptions) => string | undefined | Promise<string | undefined>;
 }
 
 // client-node, the planner and the renderer load when the command runs: other commands start without them.
 const loadKube = async (o: KubeAccessOptions): Promise<ReadOnlyKube> => (await import('../kube/config.js')).createReadOnlyKube(o);
+const loadContextNamespace = async (o: KubeAccessOptions): Promise<string | undefined> => (await import('../kube/config.js')).contextNamespace(o);
 
 export function parseRevision(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -28,8 +31,8 @@ export function parseRevision(raw: string | undefined): number | undefined {
   return n;
 }
 
-function parseNamespace(raw: unknown): string {
-  const ns = typeof raw === 'string' ? raw : 'default';
+function parseNamespace(raw: unknown, fromContext: string | undefined): string {
+  const ns = typeof raw === 'string' ? raw : fromContext ?? 'default';
   if (ns.length > 63 || !NAMESPACE.test(ns)) throw new UsageError(`-n must be a namespace name (lowercase letters, digits and -, at most 63), got "${ns.slice(0, 70)}"`);
   return ns;
 }
@@ -43,27 +46,29 @@ function parseTimeout(raw: unknown): number {
 
 export function registerRollbackPlan(program: Command, ctx: CliContext, deps: RollbackPlanDeps = {}): Command {
   const createKube = deps.createKube ?? loadKube;
+  const namespaceOfContext = deps.contextNamespace ?? loadContextNamespace;
   return program
     .command('rollback-plan')
     .description('predict what `helm rollback` would run into, read-only, and print the command to run (never runs it)')
     .argument('<release>', 'Helm release name')
     .argument('[revision]', 'revision to roll back to (default: the last deployed or superseded one before the current)')
-    .option('-n, --namespace <namespace>', 'release namespace', 'default')
+    .option('-n, --namespace <namespace>', "release namespace (default: the kubeconfig context's, else default)")
     .option('--context <name>', 'kubeconfig context (default: current context)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, ~/.kube/config, in-cluster)')
     .option('--force', 'plan `helm rollback --force` (kept in the command only where it is safe)', false)
     .option('--timeout <seconds>', `deadline for the whole plan (default ${DEFAULT_PLAN_TIMEOUT_SECONDS})`)
     .option('--json', 'print the RollbackPlan as JSON', false)
     .action(async (release: string, revision: string | undefined, raw: Record<string, unknown>) => {
-      const request: RollbackRequest = { release, namespace: parseNamespace(raw['namespace']) };
+      const access: KubeAccessOptions = { env: ctx.io.env };
+      if (typeof raw['kubeconfig'] === 'string') access.kubeconfigPath = raw['kubeconfig'];
+      if (typeof raw['context'] === 'string') access.context = raw['context'];
+      const fromContext = typeof raw['namespace'] === 'string' ? undefined : await namespaceOfContext(access);
+      const request: RollbackRequest = { release, namespace: parseNamespace(raw['namespace'], fromContext) };
       const rev = parseRevision(revision);
       if (rev !== undefined) request.revision = rev;
       if (typeof raw['context'] === 'string') request.context = raw['context'];
       if (raw['force'] === true) request.force = true;
       const timeout = parseTimeout(raw['timeout']);
-      const access: KubeAccessOptions = { env: ctx.io.env };
-      if (typeof raw['kubeconfig'] === 'string') access.kubeconfigPath = raw['kubeconfig'];
-      if (typeof raw['context'] === 'string') access.context = raw['context'];
       const [kube, { planRollback }, { renderRollbackText }] = await Promise.all([
         createKube(access), import('../rollback/plan.js'), import('../render/rollback-text.js'),
       ]);

@@ -35,3 +35,16 @@ export function createKubeTransport(options: KubeAccessOptions = {}, deps: Direc
 export function createReadOnlyKube(options: KubeAccessOptions = {}, deps: DirectTransportDeps = {}): ReadOnlyKube {
   return new KubeClient(createKubeTransport(options, deps));
 }
+
+/**
+ * The namespace the kubeconfig's current (or chosen) context names, or the pod's service account
+ * namespace in a cluster: what helm and kubectl use when no -n is given. Undefined when none is set or
+ * no kubeconfig is found (creating the client then says why).
+ */
+export function contextNamespace(options: KubeAccessOptions = {}): string | undefined {
+  try {
+    return resolveKubeconfig(options).access.namespace;
+  } catch {
+    return undefined;
+  }
+}

@@ -84,6 +84,19 @@ describe('helm-triage diagnose --check in process, against the local API server 
     expect(run.stdout).toContain("[✓] service-load-balancer-class: Service web has loadBalancerClass service.k8s.aws/nlb, revision 1's manifest has none");
   });
 
+  it("checks in the kubeconfig context's namespace when neither the paste nor -n names one", async () => {
+    server = await startKubeApiServer(loadScenario(join(SCENARIOS, 'lbc-class-confirmed.yaml')));
+    const text = '$ helm rollback web 1 --force\nError: cannot patch "web" with kind Service: Service "web" is invalid: spec.loadBalancerClass: Invalid value: "null": may not change once set';
+    type Out = { findings: Array<{ check: string; status: string; summary: string }> };
+    const serviceFinding = (stdout: string) => (JSON.parse(stdout) as Out).findings.find((f) => f.check === 'service-load-balancer-class');
+    const inContext = await inProcess(['diagnose', '--check', '--json', '-'], text, { KUBECONFIG: writeKubeconfig(server, { namespace: 'storefront' }) });
+    expect(serviceFinding(inContext.stdout)?.status).toBe('confirmed');
+    // The twin: a context in another namespace finds no release there, so the Service's check cannot confirm.
+    const elsewhere = await inProcess(['diagnose', '--check', '--json', '-'], text, { KUBECONFIG: writeKubeconfig(server, { namespace: 'default' }) });
+    expect(serviceFinding(elsewhere.stdout)?.status).toBe('inconclusive');
+    expect(server.writeAttempts).toHaveLength(0);
+  });
+
   it('replaces the text-only answer with the diagnosis of the error stored in the release', async () => {
     server = await startKubeApiServer(loadScenario(join(SCENARIOS, 'lbc-class-confirmed.yaml')));
     const text = '$ helm rollback web 1 -n storefront --force\nError: release web failed, and has been rolled back due to atomic being set';

@@ -50,6 +50,17 @@ describe('helm-triage rollback-plan (opens a port)', () => {
     expect(server.writeAttempts).toHaveLength(0);
   });
 
+  it("without -n plans in the kubeconfig context's namespace, as helm would; -n still wins", async () => {
+    server = await startKubeApiServer(loadScenario(join(SCENARIOS, 'lbc-force.yaml')));
+    const env = { KUBECONFIG: writeKubeconfig(server, { namespace: 'storefront' }) };
+    const plan = JSON.parse((await runInProcess(['rollback-plan', 'web', '1', '--json'], '', env)).stdout) as RollbackPlan;
+    expect(plan.request.namespace).toBe('storefront');
+    expect(plan.target?.revision).toBe(1);
+    const elsewhere = await runInProcess(['rollback-plan', 'web', '1', '-n', 'default'], '', env);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stdout).toContain('release web has no revisions in namespace default');
+  });
+
   it('defaults the target to the last good revision before the current one', async () => {
     server = await startKubeApiServer(loadScenario(join(SCENARIOS, 'lbc-fixed.yaml')));
     const run = await runInProcess(['rollback-plan', 'web', '-n', 'storefront', '--json'], '', { KUBECONFIG: writeKubeconfig(server) });

@@ -537,20 +537,20 @@ export async function startKubeApiServer(scenario: Scenario | Record<string, unk
 }
 
 /** A kubeconfig for the server, as the real client-node reads it (plain HTTP needs insecure-skip-tls-verify). */
-export function kubeconfigFor(server: Pick<KubeApiServer, 'url' | 'token'>, options: { token?: string; context?: string } = {}): string {
+export function kubeconfigFor(server: Pick<KubeApiServer, 'url' | 'token'>, options: { token?: string; context?: string; namespace?: string } = {}): string {
   const context = options.context ?? 'local-test';
   return toYaml({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: 'local-test', cluster: { server: server.url, 'insecure-skip-tls-verify': true } }],
     users: [{ name: 'agent', user: { token: options.token ?? server.token } }],
-    contexts: [{ name: context, context: { cluster: 'local-test', user: 'agent', namespace: 'default' } }],
+    contexts: [{ name: context, context: { cluster: 'local-test', user: 'agent', namespace: options.namespace ?? 'default' } }],
     'current-context': context,
   });
 }
 
 /** Writes the kubeconfig to a temp file and returns its path (for KUBECONFIG / --kubeconfig). */
-export function writeKubeconfig(server: Pick<KubeApiServer, 'url' | 'token'>, options: { token?: string; context?: string; dir?: string } = {}): string {
+export function writeKubeconfig(server: Pick<KubeApiServer, 'url' | 'token'>, options: { token?: string; context?: string; namespace?: string; dir?: string } = {}): string {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'helm-triage-kube-'));
   const file = join(dir, 'kubeconfig');
   writeFileSync(file, kubeconfigFor(server, options), { mode: 0o600 });
