@@ -16,7 +16,7 @@ export interface RollbackRenderContext {
 }
 
 /** How many predictions, changed objects and paths per object the message lists before "…more". */
-export const ROLLBACK_SLACK_LIMITS = { predictions: 8, evidence: 2, fixes: 2, objects: 5, pathsPerObject: 3 } as const;
+export const ROLLBACK_SLACK_LIMITS = { predictions: 8, evidence: 2, fixes: 3, objects: 5, pathsPerObject: 3 } as const;
 
 const VERDICT: Record<RollbackVerdictKind, { icon: string; label: string }> = {
   safe: { icon: '✅', label: 'Safe to roll back' },
@@ -122,7 +122,9 @@ export function renderRollbackFailure(request: RollbackRequest, outcome: CheckOu
 
 function commandLine(cmd: RenderedCommand): string {
   const risk = cmd.effect === 'changes-cluster' ? `⚠️ _risk: ${escapeSlack(truncate(cmd.risk ?? 'not stated', 200))}_` : '_read-only_';
-  return `${risk} ${codeSpan(truncate(cmd.command, 300))}`;
+  // What the fix is for comes first: a bare command (e.g. a controller upgrade) does not say why.
+  const what = cmd.description ? `${escapeSlack(truncate(cmd.description, 200))} · ` : '';
+  return `${what}${risk} ${codeSpan(truncate(cmd.command, 300))}`;
 }
 
 function predictionText(p: Prediction): string {

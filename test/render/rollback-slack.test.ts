@@ -33,7 +33,7 @@ describe('renderRollbackPlanMessage', () => {
     expect(shown[3]).toContain('`live spec.clusterIP: 10.96.120.7`');
     expect(shown[3]).toContain('_first:_ ⚠️ _risk: the webhook is unreachable until the rollback recreates the Service_ `kubectl -n kruise-system delete service kruise-webhook-service`');
     expect(shown[4]).toContain('⚠️ PersistentVolumeClaim kruise-system/cache is not in revision 1');
-    expect(shown[4]).toContain('_first:_ _read-only_ `kubectl -n kruise-system get pvc cache -o yaml`');
+    expect(shown[4]).toContain('_first:_ keep a copy · _read-only_ `kubectl -n kruise-system get pvc cache -o yaml`');
     const diff = shown.find((l) => l.startsWith('*Diff*')) ?? '';
     expect(diff).toContain('4 changed · 1 added · 1 removed · 7 unchanged objects · values: 2 changed · chart `kruise-1.4.0` → `kruise-1.1.0`');
     expect(diff).toContain('• changed Service kruise-system/kruise-webhook-service: `spec.clusterIP`, `spec.clusterIPs[0]`, `spec.ipFamilies[0]` +2 more');
