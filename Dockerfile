@@ -17,6 +17,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # The build validates the playbooks and snapshots them next to dist/ (fast CLI start; see src/playbooks/snapshot.ts).
 COPY playbooks ./playbooks
+# The build also bundles the CLI that bin/helm-triage.js runs (dist/cli-bundle/, esbuild; fast start).
+COPY scripts/bundle-cli.ts ./scripts/
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (built by `npm ci` through the prepare script).
-import { main } from '../dist/cli/main.js';
+// Thin launcher: the CLI bundled by `npm run build` (scripts/bundle-cli.ts; `npm ci` builds it through the
+// prepare script). One bundle instead of ~30 compiled modules keeps start-up near bare Node's.
+import { main } from '../dist/cli-bundle/main.js';
 
 main(process.argv).then(
   (code) => { process.exitCode = code; },

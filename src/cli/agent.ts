@@ -1,7 +1,7 @@
 // `helm-triage agent --cluster NAME`: the in-cluster worker. It holds a Redis connection and
 // read-only cluster credentials only (no Slack token), answers the cluster's check jobs, and on
 // SIGTERM stops taking jobs, hands in-flight ones back to the queue (another agent starts them at once) and exits.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { ReadOnlyKube } from '../kube/types.js';
@@ -50,7 +50,8 @@ function parseConcurrency(raw: string | undefined, fallback: number): number {
 
 /** /metrics (Prometheus text) and /healthz for the agent; it has no other HTTP surface. */
 async function serveMetrics(port: number, host: string): Promise<Server> {
-  const { metrics } = await import('../metrics.js');
+  // node:http on use: registering the command must not cost every CLI start its load.
+  const [{ metrics }, { createServer }] = await Promise.all([import('../metrics.js'), import('node:http')]);
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/metrics') {
       metrics.registry.metrics().then(

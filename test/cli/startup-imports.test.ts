@@ -1,9 +1,12 @@
 // Every CLI start evaluates the static import graph of src/cli/main.ts. Heavy packages are loaded by the
-// commands that use them (dynamic import()), so `diagnose FILE` starts without them: this walks that graph.
-import { readFileSync } from 'node:fs';
+// commands that use them (dynamic import()), so `diagnose FILE` starts without them: this walks that graph,
+// in the sources and in the bundle bin/helm-triage.js runs (scripts/bundle-cli.ts).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCli } from '../../scripts/bundle-cli.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -25,19 +28,22 @@ function staticImports(source: string): string[] {
   return out;
 }
 
-function graph(entry: string): { files: Set<string>; packages: Set<string> } {
+/** `builtins`: the node: modules imported; `.ts` sources are followed from their `.js` specifiers unless `compiled`. */
+function graph(entry: string, compiled = false): { files: Set<string>; packages: Set<string>; builtins: Set<string> } {
   const files = new Set<string>();
   const packages = new Set<string>();
+  const builtins = new Set<string>();
   const visit = (file: string): void => {
     if (files.has(file)) return;
     files.add(file);
     for (const spec of staticImports(readFileSync(file, 'utf8'))) {
-      if (spec.startsWith('.')) visit(join(dirname(file), spec.replace(/\.js$/, '.ts')));
-      else if (!spec.startsWith('node:')) packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0] ?? spec);
+      if (spec.startsWith('.')) visit(join(dirname(file), compiled ? spec : spec.replace(/\.js$/, '.ts')));
+      else if (spec.startsWith('node:')) builtins.add(spec);
+      else packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0] ?? spec);
     }
   };
   visit(entry);
-  return { files, packages };
+  return { files, packages, builtins };
 }
 
 describe('CLI start-up imports', () => {
@@ -52,8 +58,43 @@ describe('CLI start-up imports', () => {
     expect([...files].some((f) => f.includes(`${join('src', 'checks')}/`))).toBe(false);
   });
 
+  it('node:http and node:fs/promises (and the streams they pull in) are not loaded by every start', () => {
+    const { builtins } = graph(join(root, 'src', 'cli', 'main.ts'));
+    expect([...builtins].filter((b) => b === 'node:http' || b === 'node:fs/promises')).toEqual([]);
+  });
+
   it('the walk sees through type-only imports but not value imports', () => {
     expect(staticImports("import type { A } from './a.js';\nimport { type B } from './b.js';\nimport { c } from './c.js';\nimport d, { type E } from 'd';\nexport { f } from './f.js';\nexport type { G } from './g.js';\nimport 'side';"))
       .toEqual(['./c.js', 'd', './f.js', 'side']);
+  });
+});
+
+describe('the bundled CLI (what bin/helm-triage.js runs)', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'helm-triage-bundle-'));
+    await bundleCli(join(dir, 'cli-bundle'));
+  }, 60_000);
+  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+  it('starts from a handful of files with no package import: commander is inside, the rest stays lazy', () => {
+    const { files, packages, builtins } = graph(join(dir, 'cli-bundle', 'main.js'), true);
+    expect([...packages]).toEqual([]);
+    expect(files.size).toBeLessThanOrEqual(12);
+    expect([...builtins].sort()).toEqual(['node:fs', 'node:module', 'node:path', 'node:url']);
+    const started = [...files].map((f) => readFileSync(f, 'utf8')).join('\n');
+    // The YAML loader, the schema and the checks are in chunks only import() reaches.
+    expect(started).not.toMatch(/from ["'](?:yaml|zod|safe-regex2|bullmq|ioredis)["']/);
+    expect(started).not.toContain('function loadPlaybooks(');
+    // Sanity: the text pipeline is there.
+    expect(started).toContain('function diagnoseUnsafe(');
+    expect(started).toContain('function setFromSnapshot(');
+  });
+
+  it('keeps every import() a separate chunk, each source module in one file only', () => {
+    const { files } = graph(join(dir, 'cli-bundle', 'main.js'), true);
+    const lazy = readFileSync(join(dir, 'cli-bundle', 'main.js'), 'utf8').match(/import\(["']\.\/[^"']+["']\)/g) ?? [];
+    expect(lazy.length).toBeGreaterThan(0);
+    for (const spec of lazy) expect(files.has(join(dir, 'cli-bundle', spec.slice(10, -2)))).toBe(false);
   });
 });
