@@ -153,6 +153,11 @@ export function testLines(index: LineIndex, candidates: readonly number[], test:
  */
 export interface LiteralHits {
   get(literal: string): readonly number[] | 'many' | undefined;
+  /**
+   * candidateLines(this, literals), found by the array's identity: a signal's literals are looked up in the
+   * scan once per playbook set, not once per paste (hundreds of string-keyed lookups for a short paste).
+   */
+  candidates?(literals: readonly string[]): readonly number[] | undefined;
 }
 
 const NO_LINES: readonly number[] = Object.freeze([]);
@@ -161,13 +166,38 @@ const NO_LINES: readonly number[] = Object.freeze([]);
 class ScanResult implements LiteralHits {
   /** By literal id; undefined when the literal does not occur. */
   readonly lists: Array<number[] | 'many' | undefined>;
-  constructor(private readonly ids: ReadonlyMap<string, number>, size: number) {
+  constructor(private readonly scanner: LiteralScanner, size: number) {
     this.lists = new Array<number[] | 'many' | undefined>(size);
   }
   get(literal: string): readonly number[] | 'many' | undefined {
-    const id = this.ids.get(literal);
+    const id = this.scanner.idOf(literal);
     if (id === undefined) return undefined;
     return this.lists[id] ?? NO_LINES;
+  }
+  candidates(literals: readonly string[]): readonly number[] | undefined {
+    const ids = this.scanner.idsOf(literals);
+    if (ids === undefined) return undefined;
+    const lists = this.lists;
+    if (ids.length === 1) {
+      const list = lists[ids[0]!];
+      return list === undefined ? NO_LINES : list === 'many' ? undefined : list;
+    }
+    let only: number[] | undefined;
+    let nonEmpty = 0;
+    for (let k = 0; k < ids.length; k++) {
+      const list = lists[ids[k]!];
+      if (list === 'many') return undefined;
+      if (list !== undefined) { nonEmpty++; only = list; }
+    }
+    if (nonEmpty === 0) return NO_LINES;
+    // One list is already ascending and duplicate-free.
+    if (nonEmpty === 1) return only;
+    const out: number[] = [];
+    for (let k = 0; k < ids.length; k++) {
+      const list = lists[ids[k]!];
+      if (list !== undefined && list !== 'many') for (const n of list) out.push(n);
+    }
+    return [...new Set(out)].sort((a, b) => a - b);
   }
 }
 
@@ -197,6 +227,8 @@ export class LiteralScanner {
   private readonly bucketStart: Int32Array;
   private readonly bucketItems: Int32Array;
   readonly literals: readonly string[];
+  /** By literal array (a signal's), its literals' ids; null when one of them is not scanned for. */
+  private readonly idCache = new WeakMap<readonly string[], Int32Array | null>();
 
   constructor(literals: Iterable<string>) {
     const unique = [...new Set([...literals].filter((l) => l.length > 0))].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
@@ -234,9 +266,24 @@ export class LiteralScanner {
     return Int32Array.from([...inner].sort((a, b) => a - b));
   }
 
+  idOf(literal: string): number | undefined {
+    return this.ids.get(literal);
+  }
+
+  /** The ids of `literals` (cached by the array's identity), or undefined when one is not scanned for. */
+  idsOf(literals: readonly string[]): Int32Array | undefined {
+    let ids = this.idCache.get(literals);
+    if (ids === undefined) {
+      const found = literals.map((l) => this.ids.get(l));
+      ids = found.every((id) => id !== undefined) ? Int32Array.from(found as number[]) : null;
+      this.idCache.set(literals, ids);
+    }
+    return ids ?? undefined;
+  }
+
   scan(index: LineIndex): LiteralHits | undefined {
     if (this.literals.length === 0 || index.lower === undefined) return undefined;
-    const result = new ScanResult(this.ids, this.literals.length);
+    const result = new ScanResult(this, this.literals.length);
     const lists = result.lists;
     const add = (id: number, line: number): void => {
       const list = lists[id];
@@ -261,69 +308,40 @@ export class LiteralScanner {
   private scanTable(index: LineIndex, credit: (id: number, line: number) => void): void {
     const text = index.lower ?? '';
     const starts = index.starts;
-    const last = text.length - 2;
+    const last = text.length - 2; // a literal's first three characters start before this
     const bucketStart = this.bucketStart;
     const bucketItems = this.bucketItems;
     const literals = this.literals;
     const count = index.count;
     const cap = MATCH_LINE_CAP; // read once: under a CommonJS loader an imported name is a getter call
-    let line = 0;
-    let lineStart = 0;
-    let nextStart = count > 1 ? (starts[1] ?? text.length) : text.length + 1;
-    // Rolling: one character read per position (c0 c1 c2 are the three starting at i).
-    let c0 = text.charCodeAt(0);
-    let c1 = text.charCodeAt(1);
-    // Matchers only read the first MATCH_LINE_CAP characters of a line: at checkAt the current line may pass
-    // that, and the rest of it is skipped (a 1 MiB line costs one cap's worth of reading).
-    let checkAt = cap;
-    for (let i = 0; i < last; i++) {
-      if (i >= checkAt) {
-        while (i >= nextStart) {
-          line++;
-          lineStart = nextStart;
-          nextStart = line + 1 < count ? (starts[line + 1] ?? text.length) : text.length + 1;
-        }
-        if (i - lineStart >= cap) {
-          if (nextStart >= last) break;
-          i = nextStart;
-          line++;
-          lineStart = nextStart;
-          nextStart = line + 1 < count ? (starts[line + 1] ?? text.length) : text.length + 1;
-          c0 = text.charCodeAt(i);
-          c1 = text.charCodeAt(i + 1);
-        }
-        checkAt = lineStart + cap;
-      }
-      const c2 = text.charCodeAt(i + 2);
-      const b = trigram(c0, c1, c2);
-      c0 = c1;
-      c1 = c2;
-      const from = bucketStart[b]!;
-      const to = bucketStart[b + 1]!;
-      if (from === to) continue;
-      while (i >= nextStart) {
-        line++;
-        lineStart = nextStart;
-        nextStart = line + 1 < count ? (starts[line + 1] ?? text.length) : text.length + 1;
-      }
-      // Matchers only read the first MATCH_LINE_CAP characters of a line: skip the rest of a long line.
-      if (i - lineStart >= cap) {
-        if (nextStart > text.length) break;
-        i = nextStart - 1;
-        c0 = text.charCodeAt(nextStart);
-        c1 = text.charCodeAt(nextStart + 1);
-        continue;
-      }
-      // The longest literal starting here; the shorter ones starting here are inside it (implied).
-      // Compared by hand: startsWith costs a builtin call per candidate, and most candidates differ early.
-      for (let k = from; k < to; k++) {
-        const id = bucketItems[k]!;
-        const lit = literals[id]!;
-        let j = 0;
-        while (j < lit.length && text.charCodeAt(i + j) === lit.charCodeAt(j)) j++;
-        if (j === lit.length) {
-          credit(id, line);
-          break;
+    // Line by line, so the position loop does nothing but roll the first-three-characters key. Matchers only
+    // read the first MATCH_LINE_CAP characters of a line: the rest of a long line is not read at all.
+    for (let line = 0; line < count; line++) {
+      const lineStart = starts[line]!;
+      const nextStart = line + 1 < count ? starts[line + 1]! : text.length + 1;
+      const stop = Math.min(nextStart, lineStart + cap, last);
+      if (lineStart >= stop) continue;
+      let c0 = text.charCodeAt(lineStart);
+      let c1 = text.charCodeAt(lineStart + 1);
+      for (let i = lineStart; i < stop; i++) {
+        const c2 = text.charCodeAt(i + 2);
+        const b = trigram(c0, c1, c2);
+        c0 = c1;
+        c1 = c2;
+        const from = bucketStart[b]!;
+        const to = bucketStart[b + 1]!;
+        if (from === to) continue;
+        // The longest literal starting here; the shorter ones starting here are inside it (implied).
+        // Compared by hand: startsWith costs a builtin call per candidate, and most candidates differ early.
+        for (let k = from; k < to; k++) {
+          const id = bucketItems[k]!;
+          const lit = literals[id]!;
+          let j = 0;
+          while (j < lit.length && text.charCodeAt(i + j) === lit.charCodeAt(j)) j++;
+          if (j === lit.length) {
+            credit(id, line);
+            break;
+          }
         }
       }
     }
@@ -356,6 +374,7 @@ function escapeRegex(s: string): string {
 /** Candidate lines for a set of literals from a scan, or undefined when the scan cannot answer. */
 export function candidateLines(hits: LiteralHits | undefined, literals: readonly string[] | undefined): readonly number[] | undefined {
   if (hits === undefined || literals === undefined || literals.length === 0) return undefined;
+  if (hits.candidates !== undefined) return hits.candidates(literals);
   if (literals.length === 1) {
     const list = hits.get(literals[0] ?? '');
     return list === undefined || list === 'many' ? undefined : list;

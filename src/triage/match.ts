@@ -67,9 +67,18 @@ export function scorePlaybook(compiled: CompiledPlaybook, prepared: PreparedText
   const vetoed: string[] = [];
   // A short paste holds the literals of few signals: skip the playbook when no positive signal can match
   // (its score would be undefined anyway), and test only the lines the scan found for the rest.
-  const candidates = compiled.signals.map((s) => candidateLines(scanned, s.literals));
-  if (!compiled.signals.some((s, i) => s.weight >= 0 && candidates[i]?.length !== 0)) return undefined;
-  for (const [i, signal] of compiled.signals.entries()) {
+  const signals = compiled.signals;
+  const candidates = new Array<readonly number[] | undefined>(signals.length);
+  let possible = false;
+  for (let i = 0; i < signals.length; i++) {
+    const signal = signals[i]!;
+    const lines = candidateLines(scanned, signal.literals);
+    candidates[i] = lines;
+    if (signal.weight >= 0 && lines?.length !== 0) possible = true;
+  }
+  if (!possible) return undefined;
+  for (let i = 0; i < signals.length; i++) {
+    const signal = signals[i]!;
     const lines = candidates[i];
     if (lines !== undefined && lines.length === 0) continue;
     const hits =
