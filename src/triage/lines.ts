@@ -226,6 +226,17 @@ export class LiteralScanner {
   /** Bucket b holds literal ids bucketItems[bucketStart[b] .. bucketStart[b + 1]), longest first. */
   private readonly bucketStart: Int32Array;
   private readonly bucketItems: Int32Array;
+  /**
+   * Per bucket slot k (same order as bucketItems), its literal's first four characters, so a slot is ruled out
+   * with integer compares: head = c0 << 16 | c1, third = c2, fourth = c3 (-1 for a three-character literal).
+   * Most table hits are a common trigram ("out", "not") whose literals differ by the fourth character.
+   */
+  private readonly slotHead: Int32Array;
+  private readonly slotThird: Int32Array;
+  private readonly slotFourth: Int32Array;
+  /** Every literal's characters, back to back: literal id's are chars[charStart[id] .. charStart[id + 1]). */
+  private readonly chars: Uint16Array;
+  private readonly charStart: Int32Array;
   readonly literals: readonly string[];
   /** By literal array (a signal's), its literals' ids; null when one of them is not scanned for. */
   private readonly idCache = new WeakMap<readonly string[], Int32Array | null>();
@@ -246,6 +257,22 @@ export class LiteralScanner {
     // Ids ascend with descending length, so each bucket lists its literals longest first.
     keys.forEach((k, id) => {
       if (k >= 0) this.bucketItems[fill[k]!++] = id;
+    });
+    const slots = this.bucketItems.length;
+    this.slotHead = new Int32Array(slots);
+    this.slotThird = new Int32Array(slots);
+    this.slotFourth = new Int32Array(slots);
+    for (let k = 0; k < slots; k++) {
+      const lit = unique[this.bucketItems[k]!] ?? '';
+      this.slotHead[k] = (lit.charCodeAt(0) << 16) | lit.charCodeAt(1);
+      this.slotThird[k] = lit.charCodeAt(2);
+      this.slotFourth[k] = lit.length > 3 ? lit.charCodeAt(3) : -1;
+    }
+    this.charStart = new Int32Array(unique.length + 1);
+    unique.forEach((lit, id) => { this.charStart[id + 1] = this.charStart[id]! + lit.length; });
+    this.chars = new Uint16Array(this.charStart[unique.length]!);
+    unique.forEach((lit, id) => {
+      for (let j = 0; j < lit.length; j++) this.chars[this.charStart[id]! + j] = lit.charCodeAt(j);
     });
     this.implied = unique.map((lit, id) => this.containedIn(lit, id, keys));
   }
@@ -311,7 +338,11 @@ export class LiteralScanner {
     const last = text.length - 2; // a literal's first three characters start before this
     const bucketStart = this.bucketStart;
     const bucketItems = this.bucketItems;
-    const literals = this.literals;
+    const slotHead = this.slotHead;
+    const slotThird = this.slotThird;
+    const slotFourth = this.slotFourth;
+    const chars = this.chars;
+    const charStart = this.charStart;
     const count = index.count;
     const cap = MATCH_LINE_CAP; // read once: under a CommonJS loader an imported name is a getter call
     // Line by line, so the position loop does nothing but roll the first-three-characters key. Matchers only
@@ -333,12 +364,19 @@ export class LiteralScanner {
         if (from === to) continue;
         // The longest literal starting here; the shorter ones starting here are inside it (implied).
         // Compared by hand: startsWith costs a builtin call per candidate, and most candidates differ early.
+        // The first four characters by the slot's integers (c3 is NaN past the end: nothing equals it).
+        const first = (text.charCodeAt(i) << 16) | c0; // c0 and c1 have rolled on: text[i + 1], text[i + 2]
+        const c3 = text.charCodeAt(i + 3);
         for (let k = from; k < to; k++) {
+          if (slotHead[k] !== first || slotThird[k] !== c1) continue;
+          const fourth = slotFourth[k]!;
+          if (fourth >= 0 && fourth !== c3) continue;
           const id = bucketItems[k]!;
-          const lit = literals[id]!;
-          let j = 0;
-          while (j < lit.length && text.charCodeAt(i + j) === lit.charCodeAt(j)) j++;
-          if (j === lit.length) {
+          const end = charStart[id + 1]!;
+          let p = charStart[id]! + 4;
+          let q = i + 4;
+          while (p < end && text.charCodeAt(q) === chars[p]) { p++; q++; }
+          if (p >= end) {
             credit(id, line);
             break;
           }
