@@ -18,6 +18,12 @@ export interface CompiledSignal {
   regex: RegExp;
   /** Lowercase literals, one of which every match contains; lets the matcher visit only candidate lines. */
   literals: string[] | undefined;
+  /**
+   * More literal sets every match needs one of each of (besides `literals`), on the same line: a candidate line
+   * missing one cannot match, so the regex is not run there. For `\b(still|keeps?) … (every|each) … (upgrade|deploy)`
+   * the literals are one of those groups and these the others.
+   */
+  conjuncts: string[][] | undefined;
 }
 
 /** A playbook's own fact pattern: fills `fact` from the first capture group when the extractor found none. */
@@ -139,7 +145,8 @@ function parseSequence(src: string, pos: { i: number }, depth: number): Node[][]
   return alts;
 }
 
-function requiredOfSequence(seq: Node[]): string[] | undefined {
+/** Every literal set the sequence requires: each set holds literals one of which every match contains. */
+function requiredSetsOfSequence(seq: Node[]): string[][] {
   const candidates: string[][] = [];
   let run = '';
   const flush = (): void => { if (run.length >= 3) candidates.push([run]); run = ''; };
@@ -156,9 +163,13 @@ function requiredOfSequence(seq: Node[]): string[] | undefined {
     }
   }
   flush();
+  return candidates;
+}
+
+function requiredOfSequence(seq: Node[]): string[] | undefined {
   let best: string[] | undefined;
   let bestScore = -Infinity;
-  for (const set of candidates) {
+  for (const set of requiredSetsOfSequence(seq)) {
     const score = Math.min(...set.map((s) => s.length)) * 10 - set.length;
     if (score > bestScore) { best = set; bestScore = score; }
   }
@@ -188,34 +199,75 @@ export function requiredLiterals(source: string): string[] | undefined {
   }
 }
 
-export function compileSignal(signal: Signal): CompiledSignal {
-  return withLiterals(signal, requiredLiterals(signal.pattern));
+/**
+ * The literal sets besides `primary` (requiredLiterals' choice) that every match needs one of each of, lowercase;
+ * undefined when there are none. Only a pattern without a top-level | has them (its parts are all required).
+ */
+export function conjunctLiterals(source: string, primary: readonly string[] | undefined): string[][] | undefined {
+  try {
+    const alts = parseSequence(source, { i: 0 }, 0);
+    if (alts.length !== 1 || primary === undefined) return undefined;
+    const key = (set: readonly string[]): string => JSON.stringify([...set].sort());
+    const seen = new Set([key(primary)]);
+    const out: string[][] = [];
+    for (const set of requiredSetsOfSequence(alts[0] ?? [])) {
+      const lower = set.map((l) => l.toLowerCase());
+      if (seen.has(key(lower))) continue;
+      seen.add(key(lower));
+      out.push(lower);
+    }
+    return out.length > 0 ? out : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-function withLiterals(signal: Signal, literals: string[] | undefined): CompiledSignal {
+export function compileSignal(signal: Signal): CompiledSignal {
+  const literals = requiredLiterals(signal.pattern);
+  return withLiterals(signal, literals, conjunctLiterals(signal.pattern, literals));
+}
+
+function withLiterals(signal: Signal, literals: string[] | undefined, conjuncts: string[][] | undefined): CompiledSignal {
   return {
     id: signal.id ?? signal.pattern,
     source: signal.pattern,
     weight: signal.weight,
     regex: new RegExp(boundRepetition(signal.pattern), 'i'),
     literals,
+    conjuncts,
   };
 }
 
 /** Per signal, its required literals (null: none certain), as computed at compile time and snapshotted. */
 export type SignalLiterals = ReadonlyArray<readonly string[] | null>;
+/** Per signal, its conjunct literal sets (null: none), as computed at compile time and snapshotted. */
+export type SignalConjuncts = ReadonlyArray<ReadonlyArray<readonly string[]> | null>;
 
-export function signalLiterals(compiled: CompiledPlaybook): SignalLiterals {
+export function signalLiterals(compiled: { signals: readonly CompiledSignal[] }): SignalLiterals {
   return compiled.signals.map((s) => s.literals ?? null);
+}
+
+export function signalConjuncts(compiled: { signals: readonly CompiledSignal[] }): SignalConjuncts {
+  return compiled.signals.map((s) => s.conjuncts ?? null);
+}
+
+/** The signals compiled, with what an earlier compile derived (the snapshot) when it fits them. */
+export function compileSignals(signals: readonly Signal[], literals?: SignalLiterals, conjuncts?: SignalConjuncts): CompiledSignal[] {
+  if (literals === undefined || literals.length !== signals.length) return signals.map(compileSignal);
+  const fits = conjuncts !== undefined && conjuncts.length === signals.length;
+  return signals.map((s, i) => {
+    const lits = literals[i] ? [...(literals[i] ?? [])] : undefined;
+    const more = fits ? conjuncts[i] : conjunctLiterals(s.pattern, lits);
+    return withLiterals(s, lits, more ? more.map((set) => [...set]) : undefined);
+  });
 }
 
 export function compileFactPattern(pattern: FactPattern): CompiledFactPattern {
   return { fact: pattern.fact, regex: new RegExp(boundRepetition(pattern.pattern), 'i'), literals: requiredLiterals(pattern.pattern) };
 }
 
-/** `literals`, when given, are the playbook's signalLiterals from an earlier compile (the build-time snapshot). */
-export function compilePlaybook(playbook: Playbook, literals?: SignalLiterals): CompiledPlaybook {
+/** `literals` and `conjuncts`, when given, are the playbook's from an earlier compile (the build-time snapshot). */
+export function compilePlaybook(playbook: Playbook, literals?: SignalLiterals, conjuncts?: SignalConjuncts): CompiledPlaybook {
   const factPatterns = playbook.factPatterns.map(compileFactPattern);
-  if (literals === undefined || literals.length !== playbook.signals.length) return { playbook, signals: playbook.signals.map(compileSignal), factPatterns };
-  return { playbook, signals: playbook.signals.map((s, i) => withLiterals(s, literals[i] ? [...(literals[i] ?? [])] : undefined)), factPatterns };
+  return { playbook, signals: compileSignals(playbook.signals, literals, conjuncts), factPatterns };
 }

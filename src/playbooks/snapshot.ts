@@ -13,12 +13,12 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { signalLiterals, type SignalLiterals } from './compile.js';
+import { signalConjuncts, signalLiterals, type SignalConjuncts, type SignalLiterals } from './compile.js';
 import type { Lookalike, Playbook } from './schema.js';
 import { createPlaybookSet, type PlaybookSet } from './set.js';
 import type { TriageModel } from '../triage/model.js';
 
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 
 export interface SnapshotFile {
   /** Relative to the playbook folder. */
@@ -35,8 +35,13 @@ export interface PlaybookSnapshot {
   playbooks: Playbook[];
   /** Per playbook, its signals' required literals (the matcher's prefilter), so they are not derived again. */
   literals: SignalLiterals[];
+  /** Per playbook, its signals' conjunct literal sets (the matcher's second prefilter). */
+  conjuncts: SignalConjuncts[];
   /** Validated lookalikes (playbooks/lookalikes/*.yaml). */
   lookalikes: Lookalike[];
+  /** Per lookalike, its signals' literals and conjuncts, as for playbooks. */
+  lookalikeLiterals: SignalLiterals[];
+  lookalikeConjuncts: SignalConjuncts[];
   /** The statistical model trained from the examples (buildTriageModel), so it is not trained at start-up. */
   model: TriageModel;
 }
@@ -78,14 +83,24 @@ export function snapshotOf(set: PlaybookSet, files: SnapshotFile[]): PlaybookSna
     files,
     playbooks: [...set.playbooks],
     literals: set.compiled.map(signalLiterals),
+    conjuncts: set.compiled.map(signalConjuncts),
     lookalikes: set.lookalikes.map((l) => l.lookalike),
+    lookalikeLiterals: set.lookalikes.map(signalLiterals),
+    lookalikeConjuncts: set.lookalikes.map(signalConjuncts),
     model: set.model,
   };
 }
 
 /** The set the snapshot was taken of; regexes are re-created from their sources (they were vetted at build). */
 export function setFromSnapshot(snapshot: PlaybookSnapshot, source: string): PlaybookSet {
-  return createPlaybookSet(snapshot.playbooks, source, { literals: snapshot.literals, lookalikes: snapshot.lookalikes, model: snapshot.model });
+  return createPlaybookSet(snapshot.playbooks, source, {
+    literals: snapshot.literals,
+    conjuncts: snapshot.conjuncts,
+    lookalikes: snapshot.lookalikes,
+    lookalikeLiterals: snapshot.lookalikeLiterals,
+    lookalikeConjuncts: snapshot.lookalikeConjuncts,
+    model: snapshot.model,
+  });
 }
 
 function sameFiles(a: readonly SnapshotFile[], b: readonly SnapshotFile[]): boolean {
@@ -101,7 +116,7 @@ export function readFreshSnapshot(path: string, dir: string): PlaybookSnapshot |
   let snapshot: PlaybookSnapshot;
   try {
     snapshot = JSON.parse(readFileSync(path, 'utf8')) as PlaybookSnapshot;
-    if (snapshot.v !== SNAPSHOT_VERSION || !Array.isArray(snapshot.files) || !Array.isArray(snapshot.playbooks) || !Array.isArray(snapshot.literals) || !Array.isArray(snapshot.lookalikes) || typeof snapshot.model !== 'object' || snapshot.model === null) {
+    if (snapshot.v !== SNAPSHOT_VERSION || !Array.isArray(snapshot.files) || !Array.isArray(snapshot.playbooks) || !Array.isArray(snapshot.literals) || !Array.isArray(snapshot.conjuncts) || !Array.isArray(snapshot.lookalikes) || !Array.isArray(snapshot.lookalikeLiterals) || !Array.isArray(snapshot.lookalikeConjuncts) || typeof snapshot.model !== 'object' || snapshot.model === null) {
       return undefined;
     }
     return sameFiles(snapshot.files, playbookFiles(dir)) ? snapshot : undefined;

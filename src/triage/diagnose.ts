@@ -119,7 +119,7 @@ const scanners = new WeakMap<object, LiteralScanner>();
 function scannerFor(set: PlaybookSet): LiteralScanner {
   let scanner = scanners.get(set.compiled);
   if (scanner === undefined) {
-    const literals = [...set.compiled, ...set.lookalikes].flatMap((c) => c.signals.flatMap((s) => s.literals ?? []));
+    const literals = [...set.compiled, ...set.lookalikes].flatMap((c) => c.signals.flatMap((s) => [...(s.literals ?? []), ...(s.conjuncts ?? []).flat()]));
     scanner = new LiteralScanner([...literals, ...factLiterals()]);
     scanners.set(set.compiled, scanner);
   }

@@ -11,7 +11,39 @@ export type PreparedText = LineIndex;
 
 /** 0-based indexes of lines where the signal matches, at most `limit`. */
 export function signalLines(signal: CompiledSignal, prepared: PreparedText, limit: number, scanned?: LiteralHits): number[] {
-  return findLines(prepared, signal.literals, (line) => signal.regex.test(line), limit, scanned);
+  const test = (line: string): boolean => signal.regex.test(line);
+  const lines = signalCandidates(signal, scanned);
+  return lines === undefined ? findLines(prepared, signal.literals, test, limit, scanned) : testLines(prepared, lines, test, limit);
+}
+
+/**
+ * The lines a scan says the signal may match on: those holding one of its literals and one of each of its
+ * conjunct sets (a set too common to list narrows nothing). undefined when the scan cannot say.
+ */
+export function signalCandidates(signal: CompiledSignal, scanned?: LiteralHits): readonly number[] | undefined {
+  const lines = candidateLines(scanned, signal.literals);
+  if (lines === undefined || lines.length === 0 || signal.conjuncts === undefined) return lines;
+  let out = lines;
+  for (const set of signal.conjuncts) {
+    const allowed = candidateLines(scanned, set);
+    if (allowed === undefined) continue;
+    out = intersect(out, allowed);
+    if (out.length === 0) break;
+  }
+  return out;
+}
+
+/** Both ascending and duplicate-free. */
+function intersect(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) { out.push(x); i++; j++; } else if (x < y) i++; else j++;
+  }
+  return out;
 }
 
 function clip(text: string): string {
@@ -72,7 +104,7 @@ export function scorePlaybook(compiled: CompiledPlaybook, prepared: PreparedText
   let possible = false;
   for (let i = 0; i < signals.length; i++) {
     const signal = signals[i]!;
-    const lines = candidateLines(scanned, signal.literals);
+    const lines = signalCandidates(signal, scanned);
     candidates[i] = lines;
     if (signal.weight >= 0 && lines?.length !== 0) possible = true;
   }
