@@ -158,6 +158,8 @@ export interface LiteralHits {
    * scan once per playbook set, not once per paste (hundreds of string-keyed lookups for a short paste).
    */
   candidates?(literals: readonly string[]): readonly number[] | undefined;
+  /** False only when the scan looked for every one of `literals` (cached by the array's identity) and found none. */
+  anyOf?(literals: readonly string[]): boolean;
 }
 
 const NO_LINES: readonly number[] = Object.freeze([]);
@@ -173,6 +175,13 @@ class ScanResult implements LiteralHits {
     const id = this.scanner.idOf(literal);
     if (id === undefined) return undefined;
     return this.lists[id] ?? NO_LINES;
+  }
+  anyOf(literals: readonly string[]): boolean {
+    const ids = this.scanner.idsOf(literals);
+    if (ids === undefined) return true;
+    const lists = this.lists;
+    for (let k = 0; k < ids.length; k++) if (lists[ids[k]!] !== undefined) return true;
+    return false;
   }
   candidates(literals: readonly string[]): readonly number[] | undefined {
     const ids = this.scanner.idsOf(literals);

@@ -33,6 +33,28 @@ export function signalCandidates(signal: CompiledSignal, scanned?: LiteralHits):
   return out;
 }
 
+// Per signal list, the primary literals of its positive signals; null when one of them has none (then any
+// line may match it). A scan holding none of them rules the whole playbook out in one look.
+// scorePlaybook counts weight-0 signals as positive (they can make a match), signalScore does not.
+const positiveLiteralsOf = { withZero: new WeakMap<readonly CompiledSignal[], string[] | null>(), aboveZero: new WeakMap<readonly CompiledSignal[], string[] | null>() };
+function positiveLiterals(signals: readonly CompiledSignal[], zero: boolean): string[] | null {
+  const cache = zero ? positiveLiteralsOf.withZero : positiveLiteralsOf.aboveZero;
+  let lits = cache.get(signals);
+  if (lits === undefined) {
+    const positive = signals.filter((s) => (zero ? s.weight >= 0 : s.weight > 0));
+    lits = positive.every((s) => s.literals !== undefined && s.literals.length > 0) ? [...new Set(positive.flatMap((s) => s.literals ?? []))] : null;
+    cache.set(signals, lits);
+  }
+  return lits;
+}
+
+/** False when the scan shows that no positive signal of the list (weight-0 ones too when `zero`) matches anywhere. */
+function mayScore(signals: readonly CompiledSignal[], scanned: LiteralHits | undefined, zero: boolean): boolean {
+  if (scanned?.anyOf === undefined) return true;
+  const lits = positiveLiterals(signals, zero);
+  return lits === null || scanned.anyOf(lits);
+}
+
 /** Both ascending and duplicate-free. */
 function intersect(a: readonly number[], b: readonly number[]): number[] {
   const out: number[] = [];
@@ -82,6 +104,7 @@ export function vetoFactor(compiled: CompiledPlaybook, prepared: PreparedText, s
 export function signalScore(signals: readonly CompiledSignal[], prepared: PreparedText, scanned?: LiteralHits): { score: number; matched: string[] } {
   let miss = 1;
   const matched: string[] = [];
+  if (!mayScore(signals, scanned, false)) return { score: 0, matched };
   for (const signal of signals) {
     if (signal.weight <= 0) continue;
     if (signalLines(signal, prepared, 1, scanned).length === 0) continue;
@@ -100,6 +123,7 @@ export function scorePlaybook(compiled: CompiledPlaybook, prepared: PreparedText
   // A short paste holds the literals of few signals: skip the playbook when no positive signal can match
   // (its score would be undefined anyway), and test only the lines the scan found for the rest.
   const signals = compiled.signals;
+  if (!mayScore(signals, scanned, true)) return undefined;
   const candidates = new Array<readonly number[] | undefined>(signals.length);
   let possible = false;
   for (let i = 0; i < signals.length; i++) {
