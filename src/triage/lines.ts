@@ -163,6 +163,7 @@ export interface LiteralHits {
 }
 
 const NO_LINES: readonly number[] = Object.freeze([]);
+const NO_IDS = new Int32Array(0);
 
 /** Only literals that occur get a list: a short paste hits a handful of the hundreds scanned for. */
 class ScanResult implements LiteralHits {
@@ -231,7 +232,8 @@ export class LiteralScanner {
   private readonly regex: RegExp | undefined;
   private readonly ids = new Map<string, number>();
   /** By literal id: ids of the other literals it contains. */
-  private readonly implied: readonly Int32Array[];
+  private readonly implied: Array<Int32Array | undefined>;
+  private readonly shortIds: readonly number[];
   /** Bucket b holds literal ids bucketItems[bucketStart[b] .. bucketStart[b + 1]), longest first. */
   private readonly bucketStart: Int32Array;
   private readonly bucketItems: Int32Array;
@@ -283,11 +285,15 @@ export class LiteralScanner {
     unique.forEach((lit, id) => {
       for (let j = 0; j < lit.length; j++) this.chars[this.charStart[id]! + j] = lit.charCodeAt(j);
     });
-    this.implied = unique.map((lit, id) => this.containedIn(lit, id, keys));
+    // The literals of fewer than three characters (no table key), listed once: checking every literal for
+    // being one, per literal, made building a scanner of ~700 literals cost milliseconds at start-up.
+    this.shortIds = keys.flatMap((k, id) => (k < 0 ? [id] : []));
+    // Filled on a literal's first hit: a paste holds few of the literals, and start-up pays for those only.
+    this.implied = new Array<Int32Array | undefined>(unique.length);
   }
 
   /** Ids of the other literals inside `lit`, found through the table (one bucket per position, not every literal). */
-  private containedIn(lit: string, id: number, keys: readonly number[]): Int32Array {
+  private containedIn(lit: string, id: number, shortIds: readonly number[]): Int32Array {
     const inner = new Set<number>();
     for (let p = 0; p + 3 <= lit.length; p++) {
       const b = trigram(lit.charCodeAt(p), lit.charCodeAt(p + 1), lit.charCodeAt(p + 2));
@@ -296,9 +302,8 @@ export class LiteralScanner {
         if (other !== id && lit.startsWith(this.literals[other] ?? '', p)) inner.add(other);
       }
     }
-    keys.forEach((k, other) => {
-      if (k < 0 && other !== id && lit.includes(this.literals[other] ?? '')) inner.add(other);
-    });
+    for (const other of shortIds) if (other !== id && lit.includes(this.literals[other] ?? '')) inner.add(other);
+    if (inner.size === 0) return NO_IDS;
     return Int32Array.from([...inner].sort((a, b) => a - b));
   }
 
@@ -334,7 +339,8 @@ export class LiteralScanner {
     };
     const credit = (id: number, line: number): void => {
       add(id, line);
-      for (const inner of this.implied[id] ?? []) add(inner, line);
+      const inside = this.implied[id] ?? (this.implied[id] = this.containedIn(this.literals[id] ?? '', id, this.shortIds));
+      for (let k = 0; k < inside.length; k++) add(inside[k]!, line);
     };
     if (this.regex !== undefined) this.scanRegex(this.regex, index, credit);
     else this.scanTable(index, credit);
