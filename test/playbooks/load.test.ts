@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlaybookError } from '../../src/errors.js';
-import { boundRepetition, requiredLiterals, vetFactPattern, vetPattern } from '../../src/playbooks/compile.js';
+import { boundRepetition, conjunctLiterals, requiredLiterals, vetFactPattern, vetPattern } from '../../src/playbooks/compile.js';
 import { defaultPlaybooksDir, loadPlaybooks, parsePlaybook } from '../../src/playbooks/load.js';
 
 const valid = (id: string, pattern = 'demo failure'): string => [
@@ -108,6 +108,21 @@ describe('signal compilation', () => {
   for (const [source, expected] of cases) {
     it(`finds required literals of /${source}/`, () => {
       expect(requiredLiterals(source)).toEqual(expected);
+    });
+  }
+
+  // [pattern, its required literals (the primary set), the other sets every match needs one of each of]
+  const conjuncts: Array<[string, string[] | undefined, string[][] | undefined]> = [
+    ['\\b(still|keeps?) (applied|used)\\b.{0,40}(every|each) (upgrade|deploy)', ['upgrade', 'deploy'], [['still', 'keep'], ['applied', 'used'], ['every', 'each']]],
+    ['field is immutable', ['field is immutable'], undefined],
+    ['foo|bar baz', ['foo', 'bar baz'], undefined],
+    ['(alpha|beta)\\d+ gamma', [' gamma'], [['alpha', 'beta']]],
+    ['x?(abc|abd)', ['abc', 'abd'], undefined],
+  ];
+  for (const [source, primary, expected] of conjuncts) {
+    it(`finds the other literal sets /${source}/ requires`, () => {
+      expect(requiredLiterals(source)).toEqual(primary);
+      expect(conjunctLiterals(source, primary)).toEqual(expected);
     });
   }
 
