@@ -199,6 +199,9 @@ export function requiredLiterals(source: string): string[] | undefined {
   }
 }
 
+const CONJUNCT_MIN_LENGTH = 4;
+const CONJUNCTS_KEPT = 2;
+
 /**
  * The literal sets besides `primary` (requiredLiterals' choice) that every match needs one of each of, lowercase;
  * undefined when there are none. Only a pattern without a top-level | has them (its parts are all required).
@@ -216,7 +219,17 @@ export function conjunctLiterals(source: string, primary: readonly string[] | un
       seen.add(key(lower));
       out.push(lower);
     }
-    return out.length > 0 ? out : undefined;
+    // Every literal costs the one scan of each paste, and a short one ("\": ", "eof") is on many lines and rules
+    // out few: keep the CONJUNCTS_KEPT sets of longest literals whose shortest has at least CONJUNCT_MIN_LENGTH.
+    const score = (set: readonly string[]): number => Math.min(...set.map((l) => l.length)) * 10 - set.length;
+    const kept = out
+      .filter((set) => Math.min(...set.map((l) => l.length)) >= CONJUNCT_MIN_LENGTH)
+      .map((set, i) => ({ set, i, score: score(set) }))
+      .sort((a, b) => b.score - a.score || a.i - b.i)
+      .slice(0, CONJUNCTS_KEPT)
+      .sort((a, b) => a.i - b.i)
+      .map((k) => k.set);
+    return kept.length > 0 ? kept : undefined;
   } catch {
     return undefined;
   }

@@ -31,7 +31,7 @@ describe('matching with the scan (literals, conjuncts, ruled-out playbooks)', ()
 
   it('tests a signal only on lines holding one literal of each of its sets', () => {
     const signal = compileSignal({ pattern: '\\b(still|keeps?) (applied|used)\\b.{0,40}\\b(every|each) (upgrade|deploy)', weight: 0.5 });
-    expect(signal.conjuncts).toEqual([['still', 'keep'], ['applied', 'used'], ['every', 'each']]);
+    expect(signal.conjuncts).toEqual([['still', 'keep'], ['applied', 'used']]);
     const text = ['deploy one', 'still applied on each deploy', 'the upgrade keeps going', 'keeps used after every upgrade'].join('\n');
     const index = indexLines(text);
     const scan = new LiteralScanner([...(signal.literals ?? []), ...(signal.conjuncts ?? []).flat()]).scan(index);
