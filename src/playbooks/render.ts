@@ -10,7 +10,11 @@ const PLACEHOLDER = /\{\{\s{0,4}([A-Za-z][A-Za-z0-9_.]{0,63})(?:\|([^{}|\n]{1,80
 
 /** The value a placeholder stands for, or undefined. Supports `resource.kind`, `resource.name`, `webhookService.namespace`. */
 export function factValue(facts: Facts, path: string): string | undefined {
-  const [head, sub] = path.split('.', 2);
+  // path.split('.', 2) without the array: this runs for every placeholder of every rendered diagnosis.
+  const dot = path.indexOf('.');
+  const head = dot < 0 ? path : path.slice(0, dot);
+  const next = dot < 0 ? -1 : path.indexOf('.', dot + 1);
+  const sub = dot < 0 ? undefined : next < 0 ? path.slice(dot + 1) : path.slice(dot + 1, next);
   // Objects render as readable lists in prose; in commands the caller refuses anything not shell-safe.
   switch (head) {
     case 'resource':

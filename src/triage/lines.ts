@@ -165,6 +165,21 @@ export interface LiteralHits {
 const NO_LINES: readonly number[] = Object.freeze([]);
 const NO_IDS = new Int32Array(0);
 
+/** The union of two ascending, duplicate-free lists, ascending and duplicate-free. */
+function mergeLines(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) { out.push(x); i++; j++; } else if (x < y) { out.push(x); i++; } else { out.push(y); j++; }
+  }
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
+
 /** Only literals that occur get a list: a short paste hits a handful of the hundreds scanned for. */
 class ScanResult implements LiteralHits {
   /** By literal id; undefined when the literal does not occur. */
@@ -202,12 +217,13 @@ class ScanResult implements LiteralHits {
     if (nonEmpty === 0) return NO_LINES;
     // One list is already ascending and duplicate-free.
     if (nonEmpty === 1) return only;
-    const out: number[] = [];
+    // Merged pairwise: each list is ascending and duplicate-free, and so is each merge.
+    let out: readonly number[] = NO_LINES;
     for (let k = 0; k < ids.length; k++) {
       const list = lists[ids[k]!];
-      if (list !== undefined && list !== 'many') for (const n of list) out.push(n);
+      if (list !== undefined && list !== 'many') out = out.length === 0 ? list : mergeLines(out, list);
     }
-    return [...new Set(out)].sort((a, b) => a - b);
+    return out;
   }
 }
 
