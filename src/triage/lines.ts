@@ -250,8 +250,11 @@ export class LiteralScanner {
   /** By literal id: ids of the other literals it contains. */
   private readonly implied: Array<Int32Array | undefined>;
   private readonly shortIds: readonly number[];
-  /** Bucket b holds literal ids bucketItems[bucketStart[b] .. bucketStart[b + 1]), longest first. */
-  private readonly bucketStart: Int32Array;
+  /**
+   * Bucket b holds literal ids bucketItems[buckets[2b] .. buckets[2b + 1]), longest first (empty: both 0);
+   * side by side, so a lookup reads one cache line.
+   */
+  private readonly buckets: Int32Array;
   private readonly bucketItems: Int32Array;
   /**
    * Per bucket slot k (same order as bucketItems), its literal's first four characters, so a slot is ruled out
@@ -274,17 +277,17 @@ export class LiteralScanner {
     unique.forEach((lit, id) => this.ids.set(lit, id));
     const short = unique.some((l) => l.length < 3);
     this.regex = short ? new RegExp(unique.map(escapeRegex).join('|'), 'g') : undefined;
-    const counts = new Int32Array(TABLE_SIZE + 1);
     const keys = unique.map((l) => (l.length < 3 ? -1 : trigram(l.charCodeAt(0), l.charCodeAt(1), l.charCodeAt(2))));
-    for (const k of keys) if (k >= 0) counts[k + 1]! += 1;
-    for (let b = 0; b < TABLE_SIZE; b++) counts[b + 1]! += counts[b]!;
-    this.bucketStart = counts.slice();
-    this.bucketItems = new Int32Array(unique.length);
-    const fill = counts.slice();
-    // Ids ascend with descending length, so each bucket lists its literals longest first.
-    keys.forEach((k, id) => {
-      if (k >= 0) this.bucketItems[fill[k]!++] = id;
-    });
+    // Only the occupied buckets are written (a loop over every bucket cost ~1 ms of a cold start). Ids ascend
+    // with descending length, so sorting by bucket, then id, lists each bucket's literals longest first.
+    const keyed = keys.flatMap((k, id) => (k >= 0 ? [id] : [])).sort((x, y) => keys[x]! - keys[y]! || x - y);
+    this.bucketItems = Int32Array.from(keyed);
+    this.buckets = new Int32Array(2 * TABLE_SIZE);
+    for (let k = 0; k < keyed.length; k++) {
+      const b = keys[keyed[k]!]!;
+      if (k === 0 || keys[keyed[k - 1]!] !== b) this.buckets[2 * b] = k;
+      this.buckets[2 * b + 1] = k + 1;
+    }
     const slots = this.bucketItems.length;
     this.slotHead = new Int32Array(slots);
     this.slotThird = new Int32Array(slots);
@@ -313,7 +316,7 @@ export class LiteralScanner {
     const inner = new Set<number>();
     for (let p = 0; p + 3 <= lit.length; p++) {
       const b = trigram(lit.charCodeAt(p), lit.charCodeAt(p + 1), lit.charCodeAt(p + 2));
-      for (let j = this.bucketStart[b]!; j < this.bucketStart[b + 1]!; j++) {
+      for (let j = this.buckets[2 * b]!; j < this.buckets[2 * b + 1]!; j++) {
         const other = this.bucketItems[j]!;
         if (other !== id && lit.startsWith(this.literals[other] ?? '', p)) inner.add(other);
       }
@@ -367,7 +370,7 @@ export class LiteralScanner {
     const text = index.lower ?? '';
     const starts = index.starts;
     const last = text.length - 2; // a literal's first three characters start before this
-    const bucketStart = this.bucketStart;
+    const buckets = this.buckets;
     const bucketItems = this.bucketItems;
     const slotHead = this.slotHead;
     const slotThird = this.slotThird;
@@ -390,8 +393,8 @@ export class LiteralScanner {
         const b = trigram(c0, c1, c2);
         c0 = c1;
         c1 = c2;
-        const from = bucketStart[b]!;
-        const to = bucketStart[b + 1]!;
+        const from = buckets[2 * b]!;
+        const to = buckets[2 * b + 1]!;
         if (from === to) continue;
         // The longest literal starting here; the shorter ones starting here are inside it (implied).
         // Compared by hand: startsWith costs a builtin call per candidate, and most candidates differ early.
