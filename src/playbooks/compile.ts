@@ -240,12 +240,12 @@ export function compileSignal(signal: Signal): CompiledSignal {
   return withLiterals(signal, literals, conjunctLiterals(signal.pattern, literals));
 }
 
-function withLiterals(signal: Signal, literals: string[] | undefined, conjuncts: string[][] | undefined): CompiledSignal {
+function withLiterals(signal: Signal, literals: string[] | undefined, conjuncts: string[][] | undefined, bounded = boundRepetition(signal.pattern)): CompiledSignal {
   return {
     id: signal.id ?? signal.pattern,
     source: signal.pattern,
     weight: signal.weight,
-    regex: new RegExp(boundRepetition(signal.pattern), 'i'),
+    regex: new RegExp(bounded, 'i'),
     literals,
     conjuncts,
   };
@@ -264,14 +264,30 @@ export function signalConjuncts(compiled: { signals: readonly CompiledSignal[] }
   return compiled.signals.map((s) => s.conjuncts ?? null);
 }
 
+/** Per signal, its pattern with repetition bounded (boundRepetition), as compiled and snapshotted. */
+export type SignalBounded = readonly string[];
+
+export function signalBounded(compiled: { signals: readonly CompiledSignal[] }): SignalBounded {
+  return compiled.signals.map((s) => boundRepetition(s.source));
+}
+
+/** What an earlier compile derived from a list of signals (the build-time snapshot), each part optional. */
+export interface SignalsCompiled {
+  literals?: SignalLiterals | undefined;
+  conjuncts?: SignalConjuncts | undefined;
+  bounded?: SignalBounded | undefined;
+}
+
 /** The signals compiled, with what an earlier compile derived (the snapshot) when it fits them. */
-export function compileSignals(signals: readonly Signal[], literals?: SignalLiterals, conjuncts?: SignalConjuncts): CompiledSignal[] {
+export function compileSignals(signals: readonly Signal[], earlier: SignalsCompiled = {}): CompiledSignal[] {
+  const { literals, conjuncts, bounded } = earlier;
   if (literals === undefined || literals.length !== signals.length) return signals.map(compileSignal);
   const fits = conjuncts !== undefined && conjuncts.length === signals.length;
+  const boundedFits = bounded !== undefined && bounded.length === signals.length;
   return signals.map((s, i) => {
     const lits = literals[i] ? [...(literals[i] ?? [])] : undefined;
     const more = fits ? conjuncts[i] : conjunctLiterals(s.pattern, lits);
-    return withLiterals(s, lits, more ? more.map((set) => [...set]) : undefined);
+    return withLiterals(s, lits, more ? more.map((set) => [...set]) : undefined, boundedFits ? bounded[i] : undefined);
   });
 }
 
@@ -279,8 +295,8 @@ export function compileFactPattern(pattern: FactPattern): CompiledFactPattern {
   return { fact: pattern.fact, regex: new RegExp(boundRepetition(pattern.pattern), 'i'), literals: requiredLiterals(pattern.pattern) };
 }
 
-/** `literals` and `conjuncts`, when given, are the playbook's from an earlier compile (the build-time snapshot). */
-export function compilePlaybook(playbook: Playbook, literals?: SignalLiterals, conjuncts?: SignalConjuncts): CompiledPlaybook {
+/** `earlier`, when given, is what an earlier compile derived from the playbook's signals (the build-time snapshot). */
+export function compilePlaybook(playbook: Playbook, earlier?: SignalsCompiled): CompiledPlaybook {
   const factPatterns = playbook.factPatterns.map(compileFactPattern);
-  return { playbook, signals: compileSignals(playbook.signals, literals, conjuncts), factPatterns };
+  return { playbook, signals: compileSignals(playbook.signals, earlier), factPatterns };
 }
