@@ -39,6 +39,9 @@ export async function bundleCli(outdir = BUNDLE_DIR): Promise<void> {
     banner: { js: "import { createRequire as __htCreateRequire } from 'node:module';\nconst require = __htCreateRequire(import.meta.url);" },
     logLevel: 'warning',
     legalComments: 'none',
+    minifyWhitespace: process.env.HT_BUNDLE_READABLE === undefined,
+    minifySyntax: process.env.HT_BUNDLE_READABLE === undefined,
+    sourcemap: 'linked', // read only under node --enable-source-maps
   });
 }
 

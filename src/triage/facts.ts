@@ -136,8 +136,10 @@ function plausible(name: string | undefined): name is string {
   return name !== undefined && !PROSE_WORDS.has(name.toLowerCase().replace(/'/g, ''));
 }
 
+const VALID_NAME = new RegExp(`^${NAME}$`);
+
 function validName(s: string): boolean {
-  return new RegExp(`^${NAME}$`).test(s) && !s.includes('..');
+  return VALID_NAME.test(s) && !s.includes('..');
 }
 
 function kindOf(raw: string): string {
