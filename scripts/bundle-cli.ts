@@ -19,14 +19,18 @@ export const BUNDLE_DIR = join(ROOT, 'dist', 'cli-bundle');
 
 interface PackageJson { dependencies?: Record<string, string> }
 
-/** Writes the bundle into `outdir` (emptied first); tests bundle into a temporary folder. */
-export async function bundleCli(outdir = BUNDLE_DIR): Promise<void> {
+/** Per output file (relative to the working directory, as esbuild names them), what it imports and how. */
+export type BundleImports = Record<string, Array<{ path: string; kind: string; external: boolean }>>;
+
+/** Writes the bundle into `outdir` (emptied first; tests bundle into a temporary folder); returns its import graph. */
+export async function bundleCli(outdir = BUNDLE_DIR): Promise<BundleImports> {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
   const external = Object.keys(pkg.dependencies ?? {})
     .filter((name) => name !== 'commander')
     .flatMap((name) => [name, `${name}/*`]);
   rmSync(outdir, { recursive: true, force: true });
-  await build({
+  const result = await build({
+    metafile: true,
     entryPoints: { main: join(ROOT, 'src', 'cli', 'main.ts') },
     outdir,
     bundle: true,
@@ -38,11 +42,17 @@ export async function bundleCli(outdir = BUNDLE_DIR): Promise<void> {
     // commander is CommonJS: its require() of node: built-ins needs a real require in an ES module.
     banner: { js: "import { createRequire as __htCreateRequire } from 'node:module';\nconst require = __htCreateRequire(import.meta.url);" },
     logLevel: 'warning',
+    absWorkingDir: ROOT,
     legalComments: 'none',
     minifyWhitespace: process.env.HT_BUNDLE_READABLE === undefined,
     minifySyntax: process.env.HT_BUNDLE_READABLE === undefined,
     sourcemap: 'linked', // read only under node --enable-source-maps
   });
+  const out: BundleImports = {};
+  for (const [file, meta] of Object.entries(result.metafile.outputs)) {
+    out[file] = meta.imports.map((i) => ({ path: i.path, kind: i.kind, external: i.external === true }));
+  }
+  return out;
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
