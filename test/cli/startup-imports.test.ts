@@ -110,7 +110,7 @@ describe('the bundled CLI (what bin/helm-triage.js runs)', () => {
     // Sanity: the text pipeline is there, and so is commander.
     expect(code).toContain('function diagnoseUnsafe(');
     expect(code).toContain('function setFromSnapshot(');
-    expect(code).toContain('class CommanderError');
+    expect(code).toContain('node_modules/commander/lib/command.js');
   });
 
   it('keeps every import() a separate chunk, never one a start has loaded already', () => {
