@@ -1,11 +1,12 @@
 // Triage pipeline throughput and latency: typical paste, large log, adversarial inputs.
-// Targets: ≥10,000 diagnoses/s for 2 KiB on one core; 1 MiB ≤ 50 ms; adversarial 1 MiB ≤ 100 ms.
+// Targets: ≥12,000 diagnoses per CPU-second for 2 KiB (issue 12; one core); 1 MiB ≤ 50 ms; adversarial 1 MiB ≤ 100 ms.
 import { performance } from 'node:perf_hooks';
 import { loadPlaybooks, type PlaybookSet } from '../src/playbooks/load.js';
 import { diagnose } from '../src/triage/diagnose.js';
 import { percentile } from './support/stats.js';
 
 const MiB = 1024 * 1024;
+const TARGET_PER_CPU_SECOND = 12_000;
 
 function typicalPaste(): string {
   const lines = [
@@ -81,7 +82,8 @@ export async function run(): Promise<void> {
   const small = typicalPaste();
   for (let i = 0; i < 500; i++) diagnose(small, set); // JIT warm-up
   const s = measure(set, small, 20000);
-  console.log(`triage: 2 KiB paste (${small.length} B): ${Math.round(s.perSecond)} diagnoses/s wall, ${Math.round(1000 / s.cpu)}/s per CPU-second, p50 ${ms(s.p50)}, p99 ${ms(s.p99)} [target ≥10000/s]`);
+  const perCpu = 1000 / s.cpu;
+  console.log(`triage: 2 KiB paste (${small.length} B): ${Math.round(s.perSecond)} diagnoses/s wall, ${Math.round(perCpu)}/s per CPU-second (${(perCpu / TARGET_PER_CPU_SECOND).toFixed(2)}× the ${TARGET_PER_CPU_SECOND} floor), p50 ${ms(s.p50)}, p99 ${ms(s.p99)} [target ≥${TARGET_PER_CPU_SECOND}/s per CPU-second] ${perCpu >= TARGET_PER_CPU_SECOND ? 'met' : 'NOT met'}`);
   const big = bigLog();
   const b = measure(set, big, 30);
   console.log(`triage: 1 MiB log: p50 ${ms(b.p50)}, p99 ${ms(b.p99)}, max ${ms(b.max)}, cpu/op ${ms(b.cpu)} [target ≤50 ms]`);
