@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse as parseYaml } from 'yaml';
 import { ROOT } from './support/child-scan.js';
-import { startKubeApiProcess } from './support/kube-api-process.js';
+import { startKubeApiProcess, writeBenchKubeconfig } from './support/kube-api-process.js';
 import { percentile } from './support/stats.js';
 
 const LATENCY_MS = 20;
@@ -65,13 +65,7 @@ export async function measureCheckPath(scenarios = FOUNDING, runs = RUNS): Promi
       const server = await startKubeApiProcess(file, LATENCY_MS, { tls: { certFile, keyFile } });
       try {
         const kubeconfig = join(dir, `${name}.kubeconfig`);
-        writeFileSync(kubeconfig, [
-          'apiVersion: v1', 'kind: Config',
-          `clusters: [{ name: bench, cluster: { server: "${server.url}", certificate-authority-data: ${readFileSync(certFile).toString('base64')} } }]`,
-          `users: [{ name: bench, user: { token: ${server.token} } }]`,
-          'contexts: [{ name: bench, context: { cluster: bench, user: bench } }]',
-          'current-context: bench',
-        ].join('\n'));
+        writeBenchKubeconfig(kubeconfig, server, certFile);
         const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dir, NO_COLOR: '1' };
         const cli = [join('bin', 'helm-triage.js'), 'diagnose', paste];
         const json = run(process.execPath, [...cli, '--json'], env).out;

@@ -8,7 +8,7 @@
 // (`kubectl get secrets -l owner=helm,name=…`, what `helm history` reads) and kubectl listing the release's
 // live objects. Without kubectl the floor is one GET round from node. Target: wall time ≤ 2 s.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +16,7 @@ import { createReadOnlyKube } from '../src/kube/config.js';
 import type { RollbackPlan } from '../src/model/rollback.js';
 import { planRollback } from '../src/rollback/plan.js';
 import { ROOT } from './support/child-scan.js';
-import { startKubeApiProcess } from './support/kube-api-process.js';
+import { startKubeApiProcess, writeBenchKubeconfig } from './support/kube-api-process.js';
 import { percentile } from './support/stats.js';
 import { stringify as toYaml } from 'yaml';
 
@@ -113,13 +113,7 @@ export async function run_(): Promise<void> {
     console.log(`rollback-plan: scenario of ${REVISIONS} revisions × ${KINDS.reduce((n, k) => n + k.n, 0)} objects (+${EXTRA_CONFIGMAPS} in the current one) ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     try {
       const kubeconfig = join(dir, 'kubeconfig');
-      writeFileSync(kubeconfig, [
-        'apiVersion: v1', 'kind: Config',
-        `clusters: [{ name: bench, cluster: { server: "${server.url}", certificate-authority-data: ${readFileSync(certFile).toString('base64')} } }]`,
-        `users: [{ name: bench, user: { token: ${server.token} } }]`,
-        'contexts: [{ name: bench, context: { cluster: bench, user: bench } }]',
-        'current-context: bench',
-      ].join('\n'));
+      writeBenchKubeconfig(kubeconfig, server, certFile);
       const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dir, NO_COLOR: '1' };
       const args = ['rollback-plan', RELEASE, String(REVISIONS - 1), '-n', NS, '--json'];
 

@@ -2,7 +2,7 @@
 // queue bench then measures the bot's event loop without the API server's work on it (and the
 // other way round). Run as a child through `startKubeApiProcess`; talks to its parent over IPC.
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startKubeApiServer } from '../../test/support/kube-api-server.js';
 import { loadScenario } from '../../test/support/scenario.js';
@@ -25,6 +25,17 @@ type ToChild = { type: 'stats' } | { type: 'close' };
 type FromChild = { type: 'listening'; url: string; token: string } | ({ type: 'stats' } & ApiStats);
 
 const SELF = fileURLToPath(import.meta.url);
+
+/** A kubeconfig for a TLS server started here, trusting its certificate as kubectl would. */
+export function writeBenchKubeconfig(file: string, server: Pick<KubeApiProcess, 'url' | 'token'>, certFile: string): void {
+  writeFileSync(file, [
+    'apiVersion: v1', 'kind: Config',
+    `clusters: [{ name: bench, cluster: { server: "${server.url}", certificate-authority-data: ${readFileSync(certFile).toString('base64')} } }]`,
+    `users: [{ name: bench, user: { token: ${server.token} } }]`,
+    'contexts: [{ name: bench, context: { cluster: bench, user: bench } }]',
+    'current-context: bench',
+  ].join('\n'));
+}
 
 /** `tls`: PEM files of the server certificate (clients such as kubectl send bearer tokens only over HTTPS). */
 export async function startKubeApiProcess(scenarioFile: string, latencyMs: number, options: { tls?: { certFile: string; keyFile: string } } = {}): Promise<KubeApiProcess> {

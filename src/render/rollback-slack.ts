@@ -5,6 +5,7 @@
 import type { CheckOutcome } from '../model/checks.js';
 import type { ObjectChange, ObjectKey, Prediction, RevisionSummary, RollbackDiff, RollbackPlan, RollbackRequest, RollbackVerdictKind } from '../model/rollback.js';
 import type { RenderedCommand } from '../triage/types.js';
+import { OUTCOME_WORDS } from './shared.js';
 import { ACTION_IDS, SLACK_LIMITS, codeBlock, codeSpan, context, escapeSlack, section, truncate, type Block, type SlackMessage } from './slack.js';
 
 export interface RollbackRenderContext {
@@ -101,23 +102,16 @@ export function renderRollbackPending(request: RollbackRequest, ctx: RollbackRen
   };
 }
 
-const OUTCOME_TEXT: Record<CheckOutcome, string> = {
-  ok: 'finished',
-  timeout: 'ran out of time',
-  'no-agent': 'got no answer from an agent',
-  unavailable: 'could not be queued',
-  error: 'failed',
-};
 
 /** No plan came back: say why (no agent, deadline, error, queue down) and that nothing was changed. */
 export function renderRollbackFailure(request: RollbackRequest, outcome: CheckOutcome, message: string | undefined, ctx: RollbackRenderContext): SlackMessage {
-  const why = message ?? `planning ${OUTCOME_TEXT[outcome]}`;
+  const why = message ?? `planning ${OUTCOME_WORDS[outcome]}`;
   const blocks: Block[] = [
     header(request),
     section(`⚠️ No rollback plan for ${codeSpan(request.release)} in ${codeSpan(request.namespace)} on cluster ${codeSpan(ctx.cluster)}: ${escapeSlack(truncate(why, 500))}.`),
     context('Nothing was rolled back. Ask again in a minute, or run the plan from a machine with cluster access: `helm-triage rollback-plan`.'),
   ];
-  return { text: truncate(escapeSlack(`helm-triage: no rollback plan for ${request.release} (${OUTCOME_TEXT[outcome]})`), SLACK_LIMITS.fallbackText), blocks };
+  return { text: truncate(escapeSlack(`helm-triage: no rollback plan for ${request.release} (${OUTCOME_WORDS[outcome]})`), SLACK_LIMITS.fallbackText), blocks };
 }
 
 function commandLine(cmd: RenderedCommand): string {

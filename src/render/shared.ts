@@ -1,4 +1,5 @@
 // Small pure helpers every renderer (text, Slack, HTML) shares, so the three never disagree.
+import type { CheckOutcome } from '../model/checks.js';
 import type { Diagnosis } from '../triage/types.js';
 
 /** The verdict summary without a leading "<status>: " that a badge or label beside it already shows. */
@@ -16,3 +17,12 @@ export function shownMatches(d: Pick<Diagnosis, 'playbook' | 'matches'>): Diagno
 export function formatPercent(score: number): string {
   return `${Math.round(Math.max(0, Math.min(1, score)) * 100)}%`;
 }
+
+/** How a run of checks (or a rollback plan) ended, completing "Cluster checks … " / "planning …". */
+export const OUTCOME_WORDS: Record<CheckOutcome, string> = {
+  ok: 'finished',
+  timeout: 'ran out of time',
+  'no-agent': 'got no answer from an agent',
+  unavailable: 'could not be queued',
+  error: 'failed',
+};

@@ -1,11 +1,11 @@
 // GET /rollback-plans/:id: one stored rollback plan — verdict, what would happen (worst first), the
 // command with its risk, and the whole diff, one collapsible <details> per object with every field
 // path from → to (values are redacted by the planner before they get here). Pure: view in, HTML out.
-import type { CheckOutcome } from '../../model/checks.js';
 import type { RollbackPlanRecord } from '../../model/rollback-record.js';
 import type { FieldChange, ObjectChange, Prediction, RevisionSummary, RollbackDiff, RollbackPlan } from '../../model/rollback.js';
 import { escapeHtml as e } from '../markdown.js';
 import { objectName, predictionsWorstFirst, verdictDetail, verdictLabel } from '../rollback-slack.js';
+import { OUTCOME_WORDS } from '../shared.js';
 import { renderCommands } from './commands.js';
 import { layout, time, type PageAssets } from './layout.js';
 
@@ -26,13 +26,6 @@ const CHANGE_LABEL: Record<ObjectChange['change'], string> = {
 
 const CHANGE_CLASS: Record<ObjectChange['change'], string> = { changed: 'warn', added: 'ok', removed: 'bad' };
 
-const OUTCOME_TEXT: Record<CheckOutcome, string> = {
-  ok: 'finished',
-  timeout: 'ran out of time',
-  'no-agent': 'got no answer from an agent',
-  unavailable: 'could not be queued',
-  error: 'failed',
-};
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -62,7 +55,7 @@ function renderNoPlan(view: RollbackPageView): string {
   if (!view.answer) {
     return `<section class="verdict"><p><span class="badge muted">planning</span></p><p>The agent of cluster <code>${e(view.cluster)}</code> is still planning this rollback. Reload the page in a few seconds.</p></section>`;
   }
-  const why = view.answer.message ?? `planning ${OUTCOME_TEXT[view.answer.outcome]}`;
+  const why = view.answer.message ?? `planning ${OUTCOME_WORDS[view.answer.outcome]}`;
   return `<section class="verdict"><p><span class="badge muted">no plan</span></p><p class="notice">${e(why)}</p><p>Nothing was rolled back. Ask again in Slack, or run <code>helm-triage rollback-plan</code> where you have cluster access.</p></section>`;
 }
 

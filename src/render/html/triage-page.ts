@@ -1,11 +1,11 @@
 // GET /t/:id: one stored triage — verdict, findings, commands, facts, matches, the redacted input.
 // The view is the store's record (src/model/triage-record.ts) plus what the web adds to it, so the
 // two cannot drift. Pure: view in, HTML out.
-import type { CheckOutcome, Finding } from '../../model/checks.js';
+import type { Finding } from '../../model/checks.js';
 import type { TriageRecord } from '../../model/triage-record.js';
 import type { Diagnosis, Facts } from '../../triage/types.js';
 import { escapeHtml as e, renderInline } from '../markdown.js';
-import { formatPercent, shownMatches, summaryAfterBadge } from '../shared.js';
+import { formatPercent, OUTCOME_WORDS, shownMatches, summaryAfterBadge } from '../shared.js';
 import { renderCommands } from './commands.js';
 import { layout, time, type PageAssets } from './layout.js';
 
@@ -39,7 +39,7 @@ ${view.verdict?.summary ? `<p>${e(summaryAfterBadge(verdictStatus, view.verdict.
 ${(view.verdict?.rootCause ?? d.rootCause) ? `<h2>Root cause</h2><p>${renderInline(view.verdict?.rootCause ?? d.rootCause ?? '')}</p>` : ''}
 ${view.runbookHref ? `<p><a href="${e(view.runbookHref)}">Open the runbook</a></p>` : ''}</section>`;
   const checkState = view.checks
-    ? `<p class="${view.checks.outcome === 'ok' ? 'info' : 'notice'}">Cluster checks${view.cluster ? ` on <code>${e(view.cluster)}</code>` : ''} ${OUTCOME_TEXT[view.checks.outcome]}${view.checks.message ? ` — ${e(view.checks.message)}` : ''} (${time(view.checks.completedAt)}).</p>`
+    ? `<p class="${view.checks.outcome === 'ok' ? 'info' : 'notice'}">Cluster checks${view.cluster ? ` on <code>${e(view.cluster)}</code>` : ''} ${OUTCOME_WORDS[view.checks.outcome]}${view.checks.message ? ` — ${e(view.checks.message)}` : ''} (${time(view.checks.completedAt)}).</p>`
     : '';
   const findings = view.findings?.length
     ? `<section><h2>Findings</h2><ul class="findings">${view.findings.map((f) => renderFinding(f, view.checkDescriptions)).join('')}</ul>${checkState}</section>`
@@ -106,14 +106,6 @@ function renderFooter(view: TriagePageView): string {
   return `<footer class="meta"><p>Created ${time(view.createdAt)} via ${e(view.source)} · kept until ${time(view.expiresAt)}</p></footer>`;
 }
 
-/** How the checks run ended, as the end of "Cluster checks on X …". */
-const OUTCOME_TEXT: Record<CheckOutcome, string> = {
-  ok: 'finished',
-  timeout: 'ran out of time',
-  'no-agent': 'got no answer from an agent',
-  unavailable: 'could not be queued',
-  error: 'failed',
-};
 
 function renderFinding(f: Finding, descriptions: Record<string, string>): string {
   const description = descriptions[f.check];

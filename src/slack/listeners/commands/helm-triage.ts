@@ -6,6 +6,7 @@ import { parseCommandText, parseRollbackPlanCommand, type CommandOptions } from 
 import { guarded } from '../../guard.js';
 import { keys, TTL } from '../../keys.js';
 import { triageModal } from '../../modal.js';
+import type { Placement } from '../../publisher.js';
 import { underRateLimit } from '../../rate-limit.js';
 import type { SlackServices } from '../../services.js';
 import { runRollbackPlan } from '../../rollback-flow.js';
@@ -16,6 +17,11 @@ export const RATE_LIMITED_TEXT = (perMinute: number) =>
 
 export function overridesFrom(opts: CommandOptions): { namespace?: string; release?: string } {
   return { ...(opts.namespace ? { namespace: opts.namespace } : {}), ...(opts.release ? { release: opts.release } : {}) };
+}
+
+/** Where a command's answer goes: the channel, or only to the asker with --private. */
+function placementFor(command: { channel_id: string; user_id: string }, only: boolean): Placement {
+  return only ? { kind: 'ephemeral', channel: command.channel_id, userId: command.user_id } : { kind: 'channel', channel: command.channel_id };
 }
 
 export function helmTriageCommand(services: SlackServices) {
@@ -50,9 +56,7 @@ export function helmTriageCommand(services: SlackServices) {
           channel: command.channel_id,
           userId: command.user_id,
           teamId: command.team_id,
-          placement: o.private
-            ? { kind: 'ephemeral', channel: command.channel_id, userId: command.user_id }
-            : { kind: 'channel', channel: command.channel_id },
+          placement: placementFor(command, o.private),
           responseUrl: command.response_url,
         });
         if (asked.state === 'not-allowed') await tell(`I can't plan rollbacks for you here: ${asked.reason}`);
@@ -75,9 +79,7 @@ export function helmTriageCommand(services: SlackServices) {
         channel: command.channel_id,
         userId: command.user_id,
         teamId: command.team_id,
-        placement: opts.private
-          ? { kind: 'ephemeral', channel: command.channel_id, userId: command.user_id }
-          : { kind: 'channel', channel: command.channel_id },
+        placement: placementFor(command, opts.private),
         responseUrl: command.response_url,
         clusterOverride: opts.cluster,
         overrides: overridesFrom(opts),
