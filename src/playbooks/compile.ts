@@ -208,36 +208,50 @@ const CONJUNCTS_KEPT = 2;
  */
 export function conjunctLiterals(source: string, primary: readonly string[] | undefined): string[][] | undefined {
   try {
-    const alts = parseSequence(source, { i: 0 }, 0);
-    if (alts.length !== 1 || primary === undefined) return undefined;
-    const key = (set: readonly string[]): string => JSON.stringify([...set].sort());
-    const seen = new Set([key(primary)]);
-    const out: string[][] = [];
-    for (const set of requiredSetsOfSequence(alts[0] ?? [])) {
-      const lower = set.map((l) => l.toLowerCase());
-      if (seen.has(key(lower))) continue;
-      seen.add(key(lower));
-      out.push(lower);
-    }
-    // Every literal costs the one scan of each paste, and a short one ("\": ", "eof") is on many lines and rules
-    // out few: keep the CONJUNCTS_KEPT sets of longest literals whose shortest has at least CONJUNCT_MIN_LENGTH.
-    const score = (set: readonly string[]): number => Math.min(...set.map((l) => l.length)) * 10 - set.length;
-    const kept = out
-      .filter((set) => Math.min(...set.map((l) => l.length)) >= CONJUNCT_MIN_LENGTH)
-      .map((set, i) => ({ set, i, score: score(set) }))
-      .sort((a, b) => b.score - a.score || a.i - b.i)
-      .slice(0, CONJUNCTS_KEPT)
-      .sort((a, b) => a.i - b.i)
-      .map((k) => k.set);
-    return kept.length > 0 ? kept : undefined;
+    return conjunctsOf(parseSequence(source, { i: 0 }, 0), primary);
   } catch {
     return undefined;
   }
 }
 
+function conjunctsOf(alts: Node[][], primary: readonly string[] | undefined): string[][] | undefined {
+  if (alts.length !== 1 || primary === undefined) return undefined;
+  const key = (set: readonly string[]): string => JSON.stringify([...set].sort());
+  const seen = new Set([key(primary)]);
+  const out: string[][] = [];
+  for (const set of requiredSetsOfSequence(alts[0] ?? [])) {
+    const lower = set.map((l) => l.toLowerCase());
+    if (seen.has(key(lower))) continue;
+    seen.add(key(lower));
+    out.push(lower);
+  }
+  // Every literal costs the one scan of each paste, and a short one ("\": ", "eof") is on many lines and rules
+  // out few: keep the CONJUNCTS_KEPT sets of longest literals whose shortest has at least CONJUNCT_MIN_LENGTH.
+  const score = (set: readonly string[]): number => Math.min(...set.map((l) => l.length)) * 10 - set.length;
+  const kept = out
+    .filter((set) => Math.min(...set.map((l) => l.length)) >= CONJUNCT_MIN_LENGTH)
+    .map((set, i) => ({ set, i, score: score(set) }))
+    .sort((a, b) => b.score - a.score || a.i - b.i)
+    .slice(0, CONJUNCTS_KEPT)
+    .sort((a, b) => a.i - b.i)
+    .map((k) => k.set);
+  return kept.length > 0 ? kept : undefined;
+}
+
+/** requiredLiterals and conjunctLiterals of one pattern, from one reading of it. */
+export function literalPrefilter(source: string): { literals: string[] | undefined; conjuncts: string[][] | undefined } {
+  try {
+    const alts = parseSequence(source, { i: 0 }, 0);
+    const literals = requiredOfAlternatives(alts)?.map((l) => l.toLowerCase());
+    return { literals, conjuncts: conjunctsOf(alts, literals) };
+  } catch {
+    return { literals: undefined, conjuncts: undefined };
+  }
+}
+
 export function compileSignal(signal: Signal): CompiledSignal {
-  const literals = requiredLiterals(signal.pattern);
-  return withLiterals(signal, literals, conjunctLiterals(signal.pattern, literals));
+  const { literals, conjuncts } = literalPrefilter(signal.pattern);
+  return withLiterals(signal, literals, conjuncts);
 }
 
 function withLiterals(signal: Signal, literals: string[] | undefined, conjuncts: string[][] | undefined, bounded = boundRepetition(signal.pattern)): CompiledSignal {

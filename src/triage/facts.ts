@@ -2,8 +2,8 @@
 // redacted text. Explicit helm command lines win over what messages imply; the first sighting wins otherwise.
 import type { Facts, HelmVerb, ResourceRef } from './types.js';
 import { isShellSafe } from '../model/shell.js';
-import { requiredLiterals, type CompiledFactPattern } from '../playbooks/compile.js';
-import { findLines, indexLines, type LineIndex, type LiteralHits } from './lines.js';
+import { literalPrefilter, type CompiledFactPattern } from '../playbooks/compile.js';
+import { findLines, indexLines, narrowedLines, testLines, type LineIndex, type LiteralHits } from './lines.js';
 
 const VERBS: Record<string, HelmVerb> = {
   install: 'install', upgrade: 'upgrade', rollback: 'rollback', uninstall: 'uninstall', delete: 'uninstall',
@@ -285,6 +285,8 @@ function addFlag(f: Facts, flag: string): void {
 
 interface PreparedRule extends LineRule {
   literals: string[] | undefined;
+  /** More literal sets each match needs one of (conjunctLiterals): narrow the candidate lines from the scan. */
+  conjuncts: string[][] | undefined;
   /** Resource rules collect every hit; the others need only the first. */
   limit: number;
 }
@@ -292,7 +294,7 @@ interface PreparedRule extends LineRule {
 // Literals computed once from each rule's own source, so a rule visits only lines that can match.
 const PREPARED: PreparedRule[] = LINE_RULES.map((rule) => ({
   ...rule,
-  literals: requiredLiterals(rule.re.source),
+  ...literalPrefilter(rule.re.source),
   limit: rule.collects === true ? 200 : 1,
 }));
 
@@ -315,12 +317,14 @@ export function extractFacts(text: string, index: LineIndex = indexLines(text), 
   // Pass 2: messages, in rule order (earlier rules are more specific).
   for (const rule of PREPARED) {
     let found: RegExpExecArray | null = null;
-    const hits = findLines(index, rule.literals, (line) => {
+    const test = (line: string): boolean => {
       found = rule.re.exec(line);
       if (found) rule.apply(found, facts, resources);
       return found !== null;
-    }, rule.limit, scanned);
-    void hits;
+    };
+    const lines = narrowedLines(scanned, rule.literals, rule.conjuncts);
+    if (lines === undefined) findLines(index, rule.literals, test, rule.limit, scanned);
+    else testLines(index, lines, test, rule.limit);
   }
   if (resources.length > 0) facts.resources = resources;
   if (facts.setValues) {
@@ -355,7 +359,7 @@ export function withPlaybookFacts(facts: Facts, patterns: readonly CompiledFactP
 /** For tests and tuning: each message rule's source and the literals that prefilter it. */
 /** Every literal the fact rules look for, for a shared one-pass scan. */
 export function factLiterals(): string[] {
-  return [...HELM_LITERALS, ...PREPARED.flatMap((r) => r.literals ?? [])];
+  return [...HELM_LITERALS, ...PREPARED.flatMap((r) => [...(r.literals ?? []), ...(r.conjuncts ?? []).flat()])];
 }
 
 export function factRuleLiterals(): Array<{ source: string; literals: string[] | undefined }> {

@@ -443,6 +443,40 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+/**
+ * The lines a scan says a pattern may match on: those holding one of `literals` and one of each of the
+ * `conjuncts` sets (a set too common to list narrows nothing). undefined when the scan cannot say.
+ */
+export function narrowedLines(
+  scanned: LiteralHits | undefined,
+  literals: readonly string[] | undefined,
+  conjuncts: ReadonlyArray<readonly string[]> | undefined,
+): readonly number[] | undefined {
+  const lines = candidateLines(scanned, literals);
+  if (lines === undefined || lines.length === 0 || conjuncts === undefined) return lines;
+  let out = lines;
+  for (const set of conjuncts) {
+    const allowed = candidateLines(scanned, set);
+    if (allowed === undefined) continue;
+    out = intersectLines(out, allowed);
+    if (out.length === 0) break;
+  }
+  return out;
+}
+
+/** Both ascending and duplicate-free. */
+function intersectLines(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) { out.push(x); i++; j++; } else if (x < y) i++; else j++;
+  }
+  return out;
+}
+
 /** Candidate lines for a set of literals from a scan, or undefined when the scan cannot answer. */
 export function candidateLines(hits: LiteralHits | undefined, literals: readonly string[] | undefined): readonly number[] | undefined {
   if (hits === undefined || literals === undefined || literals.length === 0) return undefined;

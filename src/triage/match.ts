@@ -4,7 +4,7 @@
 import type { CompiledPlaybook, CompiledSignal } from '../playbooks/compile.js';
 import type { Evidence, Match } from './types.js';
 import { EVIDENCE_PER_MATCH, EVIDENCE_PER_SIGNAL, EVIDENCE_TEXT_CAP } from './limits.js';
-import { candidateLines, findLines, testLines, type LineIndex, type LiteralHits } from './lines.js';
+import { findLines, narrowedLines, testLines, type LineIndex, type LiteralHits } from './lines.js';
 
 /** Text prepared once for every playbook (and the fact extractor): line offsets plus a lowercase copy. */
 export type PreparedText = LineIndex;
@@ -16,21 +16,9 @@ export function signalLines(signal: CompiledSignal, prepared: PreparedText, limi
   return lines === undefined ? findLines(prepared, signal.literals, test, limit, scanned) : testLines(prepared, lines, test, limit);
 }
 
-/**
- * The lines a scan says the signal may match on: those holding one of its literals and one of each of its
- * conjunct sets (a set too common to list narrows nothing). undefined when the scan cannot say.
- */
+/** The lines a scan says the signal may match on (narrowedLines of its literals and conjuncts). */
 export function signalCandidates(signal: CompiledSignal, scanned?: LiteralHits): readonly number[] | undefined {
-  const lines = candidateLines(scanned, signal.literals);
-  if (lines === undefined || lines.length === 0 || signal.conjuncts === undefined) return lines;
-  let out = lines;
-  for (const set of signal.conjuncts) {
-    const allowed = candidateLines(scanned, set);
-    if (allowed === undefined) continue;
-    out = intersect(out, allowed);
-    if (out.length === 0) break;
-  }
-  return out;
+  return narrowedLines(scanned, signal.literals, signal.conjuncts);
 }
 
 // Per signal list, the primary literals of its positive signals; null when one of them has none (then any
@@ -55,18 +43,6 @@ function mayScore(signals: readonly CompiledSignal[], scanned: LiteralHits | und
   return lits === null || scanned.anyOf(lits);
 }
 
-/** Both ascending and duplicate-free. */
-function intersect(a: readonly number[], b: readonly number[]): number[] {
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i]!;
-    const y = b[j]!;
-    if (x === y) { out.push(x); i++; j++; } else if (x < y) i++; else j++;
-  }
-  return out;
-}
 
 function clip(text: string): string {
   const t = text.trim();
