@@ -3,7 +3,7 @@
 import type { Facts, HelmVerb, ResourceRef } from './types.js';
 import { isShellSafe } from '../model/shell.js';
 import { literalPrefilter, type CompiledFactPattern } from '../playbooks/compile.js';
-import { findLines, indexLines, narrowedLines, testLines, type LineIndex, type LiteralHits } from './lines.js';
+import { findLines, indexLines, narrowedLines, type LineIndex, type LiteralHits } from './lines.js';
 
 const VERBS: Record<string, HelmVerb> = {
   install: 'install', upgrade: 'upgrade', rollback: 'rollback', uninstall: 'uninstall', delete: 'uninstall',
@@ -316,15 +316,13 @@ export function extractFacts(text: string, index: LineIndex = indexLines(text), 
   }
   // Pass 2: messages, in rule order (earlier rules are more specific).
   for (const rule of PREPARED) {
-    let found: RegExpExecArray | null = null;
-    const test = (line: string): boolean => {
-      found = rule.re.exec(line);
-      if (found) rule.apply(found, facts, resources);
-      return found !== null;
-    };
     const lines = narrowedLines(scanned, rule.literals, rule.conjuncts);
-    if (lines === undefined) findLines(index, rule.literals, test, rule.limit, scanned);
-    else testLines(index, lines, test, rule.limit);
+    if (lines === undefined) {
+      findLines(index, rule.literals, (line) => applyRule(rule, line, facts, resources), rule.limit, scanned);
+      continue;
+    }
+    let n = 0;
+    for (const idx of lines) if (applyRule(rule, index.line(idx), facts, resources) && ++n >= rule.limit) break;
   }
   if (resources.length > 0) facts.resources = resources;
   if (facts.setValues) {
@@ -335,6 +333,13 @@ export function extractFacts(text: string, index: LineIndex = indexLines(text), 
 }
 
 const COMMAND_HINT = /\bhelm3?\s/;
+
+/** True when the rule matches the line; its facts are taken then. */
+function applyRule(rule: PreparedRule, line: string, facts: Facts, resources: ResourceRef[]): boolean {
+  const found = rule.re.exec(line);
+  if (found) rule.apply(found, facts, resources);
+  return found !== null;
+}
 
 /**
  * The diagnosed playbook's own fact patterns (playbooks/*.yaml `factPatterns`): each fills its fact from

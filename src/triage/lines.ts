@@ -137,6 +137,18 @@ export function findLines(
   return hits;
 }
 
+/** testLines with a regex (no closure per call). */
+export function regexLines(index: LineIndex, candidates: readonly number[], regex: RegExp, limit: number): number[] {
+  const hits: number[] = [];
+  for (const idx of candidates) {
+    if (regex.test(index.line(idx))) {
+      hits.push(idx);
+      if (hits.length >= limit) break;
+    }
+  }
+  return hits;
+}
+
 /** The candidate lines where `test` passes, in order, at most `limit`. */
 export function testLines(index: LineIndex, candidates: readonly number[], test: (line: string) => boolean, limit: number): number[] {
   const hits: number[] = [];
@@ -230,6 +242,18 @@ class ScanResult implements LiteralHits {
 }
 
 const MAX_LINES_PER_LITERAL = 4096;
+
+function addLine(lists: Array<number[] | 'many' | undefined>, id: number, line: number): void {
+  const list = lists[id];
+  if (list === undefined) {
+    lists[id] = [line];
+    return;
+  }
+  if (list === 'many') return;
+  if (list[list.length - 1] === line) return;
+  if (list.length >= MAX_LINES_PER_LITERAL) lists[id] = 'many';
+  else list.push(line);
+}
 /** Buckets of the first-three-characters table (a power of two): few enough to stay in cache, enough that
  * ordinary text rarely lands in an occupied one. */
 const TABLE_SIZE = 1 << 14;
@@ -347,28 +371,19 @@ export class LiteralScanner {
     if (this.literals.length === 0 || index.lower === undefined) return undefined;
     const result = new ScanResult(this, this.literals.length);
     const lists = result.lists;
-    const add = (id: number, line: number): void => {
-      const list = lists[id];
-      if (list === undefined) {
-        lists[id] = [line];
-        return;
-      }
-      if (list === 'many') return;
-      if (list[list.length - 1] === line) return;
-      if (list.length >= MAX_LINES_PER_LITERAL) lists[id] = 'many';
-      else list.push(line);
-    };
-    const credit = (id: number, line: number): void => {
-      add(id, line);
-      const inside = this.implied[id] ?? (this.implied[id] = this.containedIn(this.literals[id] ?? '', id, this.shortIds));
-      for (let k = 0; k < inside.length; k++) add(inside[k]!, line);
-    };
-    if (this.regex !== undefined) this.scanRegex(this.regex, index, credit);
-    else this.scanTable(index, credit);
+    if (this.regex !== undefined) this.scanRegex(this.regex, index, lists);
+    else this.scanTable(index, lists);
     return result;
   }
 
-  private scanTable(index: LineIndex, credit: (id: number, line: number) => void): void {
+  /** Records literal `id` on `line`, and the literals inside it. Methods, not closures: no allocation per scan. */
+  private credit(lists: Array<number[] | 'many' | undefined>, id: number, line: number): void {
+    addLine(lists, id, line);
+    const inside = this.implied[id] ?? (this.implied[id] = this.containedIn(this.literals[id] ?? '', id, this.shortIds));
+    for (let k = 0; k < inside.length; k++) addLine(lists, inside[k]!, line);
+  }
+
+  private scanTable(index: LineIndex, lists: Array<number[] | 'many' | undefined>): void {
     const text = index.lower ?? '';
     const starts = index.starts;
     const last = text.length - 2; // a literal's first three characters start before this
@@ -413,7 +428,7 @@ export class LiteralScanner {
           let q = i + 4;
           while (p < end && text.charCodeAt(q) === chars[p]) { p++; q++; }
           if (p >= end) {
-            credit(id, line);
+            this.credit(lists, id, line);
             break;
           }
         }
@@ -421,7 +436,7 @@ export class LiteralScanner {
     }
   }
 
-  private scanRegex(re: RegExp, index: LineIndex, credit: (id: number, line: number) => void): void {
+  private scanRegex(re: RegExp, index: LineIndex, lists: Array<number[] | 'many' | undefined>): void {
     re.lastIndex = 0; // synchronous use only: lastIndex is reset here
     const text = index.lower ?? '';
     let m: RegExpExecArray | null;
@@ -434,7 +449,7 @@ export class LiteralScanner {
         continue;
       }
       const id = this.ids.get(m[0]);
-      if (id !== undefined) credit(id, line);
+      if (id !== undefined) this.credit(lists, id, line);
       // Step one character, not past the match: another literal may start inside this one.
       re.lastIndex = m.index + 1;
     }

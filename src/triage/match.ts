@@ -4,16 +4,16 @@
 import type { CompiledPlaybook, CompiledSignal } from '../playbooks/compile.js';
 import type { Evidence, Match } from './types.js';
 import { EVIDENCE_PER_MATCH, EVIDENCE_PER_SIGNAL, EVIDENCE_TEXT_CAP } from './limits.js';
-import { findLines, narrowedLines, testLines, type LineIndex, type LiteralHits } from './lines.js';
+import { findLines, narrowedLines, regexLines, type LineIndex, type LiteralHits } from './lines.js';
 
 /** Text prepared once for every playbook (and the fact extractor): line offsets plus a lowercase copy. */
 export type PreparedText = LineIndex;
 
 /** 0-based indexes of lines where the signal matches, at most `limit`. */
 export function signalLines(signal: CompiledSignal, prepared: PreparedText, limit: number, scanned?: LiteralHits): number[] {
-  const test = (line: string): boolean => signal.regex.test(line);
   const lines = signalCandidates(signal, scanned);
-  return lines === undefined ? findLines(prepared, signal.literals, test, limit, scanned) : testLines(prepared, lines, test, limit);
+  if (lines !== undefined) return regexLines(prepared, lines, signal.regex, limit);
+  return findLines(prepared, signal.literals, (line) => signal.regex.test(line), limit, scanned);
 }
 
 /** The lines a scan says the signal may match on (narrowedLines of its literals and conjuncts). */
@@ -116,7 +116,7 @@ export function scorePlaybook(compiled: CompiledPlaybook, prepared: PreparedText
     const hits =
       lines === undefined
         ? signalLines(signal, prepared, EVIDENCE_PER_SIGNAL, scanned)
-        : testLines(prepared, lines, (line) => signal.regex.test(line), EVIDENCE_PER_SIGNAL);
+        : regexLines(prepared, lines, signal.regex, EVIDENCE_PER_SIGNAL);
     if (hits.length === 0) continue;
     if (signal.weight >= 0) {
       miss *= 1 - signal.weight;
