@@ -231,9 +231,14 @@ function trimBlankEdges(text: string): string {
   return text.slice(start).trimEnd();
 }
 
+// Every character looksBinary counts, every non-ASCII one and every line marker cleanMarkedLines looks for
+// (>, box drawing, `, \): a paste with none of them (most terminal output) skips those three passes after one.
+const RARE = /[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\u0080-\uffff>`\\]/;
+
 export function normalize(input: string): Normalized {
   const bytes = byteLength(input);
-  if (looksBinary(input)) {
+  const rare = RARE.test(input);
+  if (rare && looksBinary(input)) {
     return { text: '', bytes, truncated: false, binary: true };
   }
   const tail = keepTail(input, MAX_INPUT_BYTES);
@@ -241,9 +246,11 @@ export function normalize(input: string): Normalized {
   // Each pass is skipped when its trigger character is absent: most pastes need few of them.
   if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
   if (text.includes('\x1b')) text = text.replace(ANSI_OSC, '').replace(ANSI_CSI, '').replace(ANSI_OTHER, '');
-  if (NON_ASCII.test(text)) text = text.replace(ZERO_WIDTH, '').replace(NBSP, ' ');
-  if (text.includes('<') || text.includes('&')) text = unescapeSlack(text);
-  text = cleanMarkedLines(text);
+  if (rare && NON_ASCII.test(text)) text = text.replace(ZERO_WIDTH, '').replace(NBSP, ' ');
+  // Unescaping may make markers (&gt; is >): then the lines are looked at whatever the input held.
+  const slack = text.includes('<') || text.includes('&');
+  if (slack) text = unescapeSlack(text);
+  if (rare || slack) text = cleanMarkedLines(text);
   const result: Normalized = { text: trimBlankEdges(text), bytes, truncated: tail.cut > 0, binary: false };
   if (tail.cut > 0) {
     result.truncation = `input was ${formatBytes(bytes)}; kept the last ${formatBytes(bytes - tail.cut)} (Helm prints the error last) and cut ${formatBytes(tail.cut)} from the start`;
