@@ -18,6 +18,8 @@ interface Rule {
   literal?: string;
   /** Builds the replacement from the match groups; default replaces the whole match. */
   replace?: (mark: string, ...groups: string[]) => string;
+  /** Every match starts with a case-sensitive prefix PREFIXES holds: the rule runs only when PREFIXES matches. */
+  prefixed?: true;
 }
 
 const mark = (kind: string): string => `[REDACTED:${kind}]`;
@@ -27,18 +29,18 @@ const SECRET_KEY = /(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|a
 const NOT_SECRET_SUFFIX = /(?:name|names|ref|keyref|namespace|file|path|type|length|ttl|expiry|_?id)$/i;
 
 const RULES: Rule[] = [
-  { kind: 'slack-token', pattern: /\bxox[abprse]-[A-Za-z0-9-]{6,256}/g },
-  { kind: 'slack-token', pattern: /\bxapp-[A-Za-z0-9-]{6,256}/g },
-  { kind: 'github-token', pattern: /\bgh[pousr]_[A-Za-z0-9]{20,255}/g },
-  { kind: 'github-token', pattern: /\bgithub_pat_[A-Za-z0-9_]{20,255}/g },
-  { kind: 'gitlab-token', pattern: /\bglpat-[A-Za-z0-9_-]{20,255}/g },
-  { kind: 'aws-access-key', pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g },
+  { kind: 'slack-token', pattern: /\bxox[abprse]-[A-Za-z0-9-]{6,256}/g, prefixed: true },
+  { kind: 'slack-token', pattern: /\bxapp-[A-Za-z0-9-]{6,256}/g, prefixed: true },
+  { kind: 'github-token', pattern: /\bgh[pousr]_[A-Za-z0-9]{20,255}/g, prefixed: true },
+  { kind: 'github-token', pattern: /\bgithub_pat_[A-Za-z0-9_]{20,255}/g, prefixed: true },
+  { kind: 'gitlab-token', pattern: /\bglpat-[A-Za-z0-9_-]{20,255}/g, prefixed: true },
+  { kind: 'aws-access-key', pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g, prefixed: true },
   {
     kind: 'aws-secret',
     pattern: /(aws_secret_access_key|aws_session_token|secretAccessKey)(["']?[ \t]{0,4}[=:][ \t]{0,4}["']?)([A-Za-z0-9/+=]{16,256})/gi,
     replace: (m, key, sep) => `${key}${sep}${m}`,
   },
-  { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{4,8192}\.[A-Za-z0-9_-]{0,4096}/g },
+  { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{4,8192}\.[A-Za-z0-9_-]{0,4096}/g, prefixed: true },
   {
     kind: 'authorization',
     pattern: /\b(authorization|proxy-authorization)(["']?[ \t]{0,4}[=:][ \t]{0,4}["']?)((?:bearer|basic|token|digest)[ \t]{1,4})?([^\s"',;]{4,4096})/gi,
@@ -56,6 +58,10 @@ const RULES: Rule[] = [
     replace: (m, scheme, user) => `${scheme}${user}:${m}@`,
   },
 ];
+
+// The prefixed rules' prefixes, case-sensitive as in their patterns: one pass says whether any can match.
+// Replacements never make one (a mark starts with "[" and ends with "]"), so one look before them is enough.
+const PREFIXES = /xox[abprse]-|xapp-|gh[pousr]_|github_pat_|glpat-|AKIA|ASIA|AGPA|AIDA|AROA|eyJ/;
 
 const PAIR = new RegExp(
   `${SECRET_KEY.source}(["']?[ \\t]{0,4}[=:][ \\t]{0,4})(["']?)([^\\s"',;}\\]]{1,4096})`,
@@ -179,7 +185,8 @@ function redactYamlData(text: string, counts: Record<string, number>): string {
 export function redact(text: string): Redacted {
   const kinds: Record<string, number> = {};
   let out = redactPem(text, kinds);
-  for (const rule of RULES) out = applyRule(out, rule, kinds);
+  const prefixed = PREFIXES.test(out);
+  for (const rule of RULES) if (prefixed || rule.prefixed !== true) out = applyRule(out, rule, kinds);
   out = redactPairs(out, kinds);
   out = redactYamlData(out, kinds);
   const count = Object.values(kinds).reduce((a, b) => a + b, 0);
