@@ -315,8 +315,10 @@ export function extractFacts(text: string, index: LineIndex = indexLines(text), 
     if (cmd) applyCommand(facts, cmd);
   }
   // Pass 2: messages, in rule order (earlier rules are more specific).
-  for (const rule of PREPARED) {
-    const lines = narrowedLines(scanned, rule.literals, rule.conjuncts);
+  const plan = scanned?.plan?.(PREPARED);
+  for (let i = 0; i < PREPARED.length; i++) {
+    const rule = PREPARED[i]!;
+    const lines = plan !== undefined && scanned?.planned !== undefined ? scanned.planned(plan, i) : narrowedLines(scanned, rule.literals, rule.conjuncts);
     if (lines === undefined) {
       findLines(index, rule.literals, (line) => applyRule(rule, line, facts, resources), rule.limit, scanned);
       continue;

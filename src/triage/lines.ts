@@ -174,7 +174,22 @@ export interface LiteralHits {
   candidates?(literals: readonly string[]): readonly number[] | undefined;
   /** False only when the scan looked for every one of `literals` (cached by the array's identity) and found none. */
   anyOf?(literals: readonly string[]): boolean;
+  /**
+   * narrowedLines(this, …) of each pattern of a list, by index: `plan` (cached by the list's identity) holds
+   * their literal ids, so a playbook's signals cost one lookup, not one per literal array.
+   */
+  plan?(patterns: readonly Prefiltered[]): ScanPlan;
+  planned?(plan: ScanPlan, i: number): readonly number[] | undefined;
 }
+
+/** A pattern's literal prefilter: required literals (one of them) and conjunct sets (one of each). */
+export interface Prefiltered {
+  readonly literals: readonly string[] | undefined;
+  readonly conjuncts?: ReadonlyArray<readonly string[]> | undefined;
+}
+
+/** Per pattern: its literals' ids (null: one is not scanned for, or none), and its conjunct sets' ids. */
+export type ScanPlan = ReadonlyArray<{ readonly literals: Int32Array | null; readonly conjuncts: ReadonlyArray<Int32Array | null> }>;
 
 const NO_LINES: readonly number[] = Object.freeze([]);
 const NO_IDS = new Int32Array(0);
@@ -213,9 +228,29 @@ class ScanResult implements LiteralHits {
     for (let k = 0; k < ids.length; k++) if (lists[ids[k]!] !== undefined) return true;
     return false;
   }
+  plan(patterns: readonly Prefiltered[]): ScanPlan {
+    return this.scanner.planOf(patterns);
+  }
+  planned(plan: ScanPlan, i: number): readonly number[] | undefined {
+    const entry = plan[i];
+    if (entry === undefined || entry.literals === null) return undefined;
+    const lines = this.byIds(entry.literals);
+    if (lines === undefined || lines.length === 0) return lines;
+    let out = lines;
+    for (const ids of entry.conjuncts) {
+      if (ids === null) continue;
+      const allowed = this.byIds(ids);
+      if (allowed === undefined) continue;
+      out = intersectLines(out, allowed);
+      if (out.length === 0) break;
+    }
+    return out;
+  }
   candidates(literals: readonly string[]): readonly number[] | undefined {
     const ids = this.scanner.idsOf(literals);
-    if (ids === undefined) return undefined;
+    return ids === undefined ? undefined : this.byIds(ids);
+  }
+  private byIds(ids: Int32Array): readonly number[] | undefined {
     const lists = this.lists;
     if (ids.length === 1) {
       const list = lists[ids[0]!];
@@ -354,6 +389,21 @@ export class LiteralScanner {
 
   idOf(literal: string): number | undefined {
     return this.ids.get(literal);
+  }
+
+  private readonly plans = new WeakMap<readonly Prefiltered[], ScanPlan>();
+
+  /** The ids of each pattern's literals and conjunct sets (see LiteralHits.plan), cached by the list's identity. */
+  planOf(patterns: readonly Prefiltered[]): ScanPlan {
+    let plan = this.plans.get(patterns);
+    if (plan === undefined) {
+      plan = patterns.map((p) => ({
+        literals: p.literals === undefined || p.literals.length === 0 ? null : (this.idsOf(p.literals) ?? null),
+        conjuncts: (p.conjuncts ?? []).map((set) => (set.length === 0 ? null : (this.idsOf(set) ?? null))),
+      }));
+      this.plans.set(patterns, plan);
+    }
+    return plan;
   }
 
   /** The ids of `literals` (cached by the array's identity), or undefined when one is not scanned for. */

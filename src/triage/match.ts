@@ -101,10 +101,11 @@ export function scorePlaybook(compiled: CompiledPlaybook, prepared: PreparedText
   const signals = compiled.signals;
   if (!mayScore(signals, scanned, true)) return undefined;
   const candidates = new Array<readonly number[] | undefined>(signals.length);
+  const plan = scanned?.plan?.(signals);
   let possible = false;
   for (let i = 0; i < signals.length; i++) {
     const signal = signals[i]!;
-    const lines = signalCandidates(signal, scanned);
+    const lines = plan !== undefined && scanned?.planned !== undefined ? scanned.planned(plan, i) : signalCandidates(signal, scanned);
     candidates[i] = lines;
     if (signal.weight >= 0 && lines?.length !== 0) possible = true;
   }

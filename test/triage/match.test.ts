@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileSignal } from '../../src/playbooks/compile.js';
 import { loadPlaybooks } from '../../src/playbooks/load.js';
-import { indexLines, LiteralScanner } from '../../src/triage/lines.js';
+import { indexLines, LiteralScanner, narrowedLines } from '../../src/triage/lines.js';
 import { matchPlaybooks, signalCandidates, signalLines, signalScore } from '../../src/triage/match.js';
 import { normalize } from '../../src/triage/normalize.js';
 import { redact } from '../../src/triage/redact.js';
@@ -26,6 +26,17 @@ describe('matching with the scan (literals, conjuncts, ruled-out playbooks)', ()
       const index = indexLines(text);
       expect(matchPlaybooks(set.compiled, index, scanner.scan(index))).toEqual(matchPlaybooks(set.compiled, index));
       for (const l of set.lookalikes) expect(signalScore(l.signals, index, scanner.scan(index))).toEqual(signalScore(l.signals, index));
+    }
+  });
+
+  it("a scan plan answers each signal's lines as narrowedLines does", () => {
+    for (const text of texts.slice(0, 40)) {
+      const scan = scanner.scan(indexLines(text));
+      for (const c of set.compiled) {
+        const plan = scan?.plan?.(c.signals);
+        expect(plan).toBeDefined();
+        c.signals.forEach((s, i) => expect(scan?.planned?.(plan ?? [], i)).toEqual(narrowedLines(scan, s.literals, s.conjuncts)));
+      }
     }
   });
 
