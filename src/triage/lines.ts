@@ -6,8 +6,8 @@ export interface LineIndex {
   readonly text: string;
   /** Lowercased text when lowercasing kept every offset, else undefined (then callers scan every line). */
   readonly lower: string | undefined;
-  /** Offset where each line starts. */
-  readonly starts: Int32Array;
+  /** Offset where each line starts (a plain array: a typed one costs a backing store per paste). */
+  readonly starts: readonly number[];
   readonly count: number;
   /** Line `i` (0-based), cut to MATCH_LINE_CAP characters. */
   line(i: number): string;
@@ -19,8 +19,8 @@ const CASED = /[A-Z\u0080-\uffff]/;
 const LINE_JUMP = 2;
 
 export function indexLines(text: string): LineIndex {
-  // One pass, growing the offsets by doubling (a second counting pass costs as much as the first).
-  let buf = new Int32Array(Math.max(16, Math.min(text.length >> 5, 1 << 16)));
+  // One pass, pushing the offsets (a second counting pass costs as much as the first).
+  const starts: number[] = [0];
   // indexOf is fast across long lines but costs a call per line; a 1 MiB paste of 2-character lines is
   // faster read character by character. So read by hand, and jump with indexOf from a line's second character
   // (measured: a jump after 32 characters cost a 2 KiB paste twice as much, a 1 MiB log five times).
@@ -35,14 +35,9 @@ export function indexLines(text: string): LineIndex {
       i = at;
     }
     run = 0;
-    if (count === buf.length) {
-      const grown = new Int32Array(buf.length * 2);
-      grown.set(buf);
-      buf = grown;
-    }
-    buf[count++] = i + 1;
+    starts.push(i + 1);
+    count++;
   }
-  const starts = buf.subarray(0, count);
   // Only A-Z and non-ASCII change case: without them the text is its own lowercase copy.
   const lowered = CASED.test(text) ? text.toLowerCase() : text;
   const lower = lowered.length === text.length ? lowered : undefined;
