@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../../src/queue/agent.js';
 import { loadPlaybooks } from '../../src/playbooks/load.js';
 import { kubeFor, startKubeApiServer, writeKubeconfig, type KubeApiServer } from '../support/kube-api-server.js';
+import { needs } from '../support/needs.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { loadScenario } from '../support/scenario.js';
 import { runInProcess } from './support.js';
@@ -157,7 +158,7 @@ describe('orphans after uninstall: conversion webhooks and finalizers, decided b
   });
 });
 
-describe('diagnose --check --via-queue lets the agent decide the same way (real Redis, real agent)', () => {
+describe('diagnose --check --via-queue lets the agent decide the same way (real Redis, real agent)', needs('redis'), () => {
   let redis: TestRedis;
   let agent: Agent | undefined;
   beforeAll(async () => { redis = await startTestRedis(); });
