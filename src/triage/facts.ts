@@ -53,7 +53,12 @@ export function parseHelmCommand(line: string): CommandFacts | undefined {
   if (!at || at[1] === undefined) return undefined;
   const verb = VERBS[at[1]];
   if (verb === undefined) return undefined;
-  const tokens = tokenize(line.slice(at.index + at[0].length));
+  // Chat prose quotes commands as `inline code`: the command ends at the closing backtick, and whatever
+  // the sentence says after it (another command's -n) is not part of it.
+  let rest = line.slice(at.index + at[0].length);
+  const tick = rest.indexOf('`');
+  if (tick >= 0) rest = rest.slice(0, tick);
+  const tokens = tokenize(rest);
   const out: CommandFacts = { verb, positionals: [], flags: [], setValues: {} };
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] ?? '';
