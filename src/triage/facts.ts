@@ -106,6 +106,8 @@ function applyCommand(facts: Facts, cmd: CommandFacts): void {
     case 'upgrade':
     case 'template':
       if (cmd.flags.includes('--generate-name')) { if (a) facts.chart ??= a; break; }
+      // Where the chart should stand, an English word: the sentence goes on ("helm upgrade ran for 10 minutes").
+      if (b0 !== undefined && !plausible(b0)) break;
       if (a && validName(a)) facts.release ??= a;
       if (b) facts.chart ??= b;
       break;

@@ -35,6 +35,12 @@ describe('extractFacts', () => {
     });
   }
 
+  it('takes no release from prose where the chart would stand, and still does from a command line', () => {
+    expect(extractFacts('so our helm upgrade ran for 10 minutes with --atomic and then rolled back')).toMatchObject({ verb: 'upgrade', flags: ['--atomic'] });
+    expect(extractFacts('so our helm upgrade ran for 10 minutes with --atomic and then rolled back').release).toBeUndefined();
+    expect(extractFacts('$ helm upgrade ran ./chart --atomic')).toMatchObject({ release: 'ran', chart: './chart' });
+  });
+
   it('collects every resource from cleanup lines', () => {
     const text = [
       'client.go:490: [debug] Ignoring delete failure for "a" /v1, Kind=ConfigMap: configmaps "a" not found',
