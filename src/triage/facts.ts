@@ -3,7 +3,7 @@
 import type { Facts, HelmVerb, ResourceRef } from './types.js';
 import { isShellSafe } from '../model/shell.js';
 import { literalPrefilter, type CompiledFactPattern } from '../playbooks/compile.js';
-import { findLines, indexLines, narrowedLines, type LineIndex, type LiteralHits } from './lines.js';
+import { findLines, indexLines, type LineIndex, type LiteralHits } from './lines.js';
 
 const VERBS: Record<string, HelmVerb> = {
   install: 'install', upgrade: 'upgrade', rollback: 'rollback', uninstall: 'uninstall', delete: 'uninstall',
@@ -322,10 +322,10 @@ export function extractFacts(text: string, index: LineIndex = indexLines(text), 
     if (cmd) applyCommand(facts, cmd);
   }
   // Pass 2: messages, in rule order (earlier rules are more specific).
-  const plan = scanned?.plan?.(PREPARED);
+  const plan = scanned?.plan(PREPARED);
   for (let i = 0; i < PREPARED.length; i++) {
     const rule = PREPARED[i]!;
-    const lines = plan !== undefined && scanned?.planned !== undefined ? scanned.planned(plan, i) : narrowedLines(scanned, rule.literals, rule.conjuncts);
+    const lines = plan === undefined ? undefined : scanned?.planned(plan, i);
     if (lines === undefined) {
       findLines(index, rule.literals, (line) => applyRule(rule, line, facts, resources), rule.limit, scanned);
       continue;

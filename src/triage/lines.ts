@@ -166,15 +166,15 @@ export interface LiteralHits {
    * candidateLines(this, literals), found by the array's identity: a signal's literals are looked up in the
    * scan once per playbook set, not once per paste (hundreds of string-keyed lookups for a short paste).
    */
-  candidates?(literals: readonly string[]): readonly number[] | undefined;
+  candidates(literals: readonly string[]): readonly number[] | undefined;
   /** False only when the scan looked for every one of `literals` (cached by the array's identity) and found none. */
-  anyOf?(literals: readonly string[]): boolean;
+  anyOf(literals: readonly string[]): boolean;
   /**
    * narrowedLines(this, …) of each pattern of a list, by index: `plan` (cached by the list's identity) holds
    * their literal ids, so a playbook's signals cost one lookup, not one per literal array.
    */
-  plan?(patterns: readonly Prefiltered[]): ScanPlan;
-  planned?(plan: ScanPlan, i: number): readonly number[] | undefined;
+  plan(patterns: readonly Prefiltered[]): ScanPlan;
+  planned(plan: ScanPlan, i: number): readonly number[] | undefined;
 }
 
 /** A pattern's literal prefilter: required literals (one of them) and conjunct sets (one of each). */
@@ -542,20 +542,5 @@ function intersectLines(a: readonly number[], b: readonly number[]): number[] {
 /** Candidate lines for a set of literals from a scan, or undefined when the scan cannot answer. */
 export function candidateLines(hits: LiteralHits | undefined, literals: readonly string[] | undefined): readonly number[] | undefined {
   if (hits === undefined || literals === undefined || literals.length === 0) return undefined;
-  if (hits.candidates !== undefined) return hits.candidates(literals);
-  if (literals.length === 1) {
-    const list = hits.get(literals[0] ?? '');
-    return list === undefined || list === 'many' ? undefined : list;
-  }
-  const out: number[] = [];
-  let nonEmpty = 0;
-  for (const lit of literals) {
-    const list = hits.get(lit);
-    if (list === undefined || list === 'many') return undefined;
-    if (list.length > 0) nonEmpty++;
-    for (const n of list) out.push(n);
-  }
-  // One list is already ascending and duplicate-free.
-  if (nonEmpty <= 1) return out;
-  return [...new Set(out)].sort((a, b) => a - b);
+  return hits.candidates(literals);
 }

@@ -38,7 +38,7 @@ function positiveLiterals(signals: readonly CompiledSignal[], zero: boolean): st
 
 /** False when the scan shows that no positive signal of the list (weight-0 ones too when `zero`) matches anywhere. */
 function mayScore(signals: readonly CompiledSignal[], scanned: LiteralHits | undefined, zero: boolean): boolean {
-  if (scanned?.anyOf === undefined) return true;
+  if (scanned === undefined) return true;
   const lits = positiveLiterals(signals, zero);
   return lits === null || scanned.anyOf(lits);
 }
@@ -101,11 +101,11 @@ export function scorePlaybook(compiled: CompiledPlaybook, prepared: PreparedText
   const signals = compiled.signals;
   if (!mayScore(signals, scanned, true)) return undefined;
   const candidates = new Array<readonly number[] | undefined>(signals.length);
-  const plan = scanned?.plan?.(signals);
+  const plan = scanned?.plan(signals);
   let possible = false;
   for (let i = 0; i < signals.length; i++) {
     const signal = signals[i]!;
-    const lines = plan !== undefined && scanned?.planned !== undefined ? scanned.planned(plan, i) : signalCandidates(signal, scanned);
+    const lines = plan === undefined ? undefined : scanned?.planned(plan, i);
     candidates[i] = lines;
     if (signal.weight >= 0 && lines?.length !== 0) possible = true;
   }
