@@ -370,12 +370,12 @@ export function withPlaybookFacts(facts: Facts, patterns: readonly CompiledFactP
 }
 
 
-/** For tests and tuning: each message rule's source and the literals that prefilter it. */
 /** Every literal the fact rules look for, for a shared one-pass scan. */
 export function factLiterals(): string[] {
   return [...HELM_LITERALS, ...PREPARED.flatMap((r) => [...(r.literals ?? []), ...(r.conjuncts ?? []).flat()])];
 }
 
+/** For tests and tuning: each message rule's source and the literals that prefilter it. */
 export function factRuleLiterals(): Array<{ source: string; literals: string[] | undefined }> {
   return PREPARED.map((r) => ({ source: r.re.source, literals: r.literals }));
 }
