@@ -254,12 +254,12 @@ export function compileSignal(signal: Signal): CompiledSignal {
   return withLiterals(signal, literals, conjuncts);
 }
 
-function withLiterals(signal: Signal, literals: string[] | undefined, conjuncts: string[][] | undefined, bounded = boundRepetition(signal.pattern)): CompiledSignal {
+function withLiterals(signal: Signal, literals: string[] | undefined, conjuncts: string[][] | undefined): CompiledSignal {
   return {
     id: signal.id ?? signal.pattern,
     source: signal.pattern,
     weight: signal.weight,
-    regex: new RegExp(bounded, 'i'),
+    regex: new RegExp(boundRepetition(signal.pattern), 'i'),
     literals,
     conjuncts,
   };
@@ -278,30 +278,21 @@ export function signalConjuncts(compiled: { signals: readonly CompiledSignal[] }
   return compiled.signals.map((s) => s.conjuncts ?? null);
 }
 
-/** Per signal, its pattern with repetition bounded (boundRepetition), as compiled and snapshotted. */
-export type SignalBounded = readonly string[];
-
-export function signalBounded(compiled: { signals: readonly CompiledSignal[] }): SignalBounded {
-  return compiled.signals.map((s) => boundRepetition(s.source));
-}
-
 /** What an earlier compile derived from a list of signals (the build-time snapshot), each part optional. */
 export interface SignalsCompiled {
   literals?: SignalLiterals | undefined;
   conjuncts?: SignalConjuncts | undefined;
-  bounded?: SignalBounded | undefined;
 }
 
 /** The signals compiled, with what an earlier compile derived (the snapshot) when it fits them. */
 export function compileSignals(signals: readonly Signal[], earlier: SignalsCompiled = {}): CompiledSignal[] {
-  const { literals, conjuncts, bounded } = earlier;
+  const { literals, conjuncts } = earlier;
   if (literals === undefined || literals.length !== signals.length) return signals.map(compileSignal);
   const fits = conjuncts !== undefined && conjuncts.length === signals.length;
-  const boundedFits = bounded !== undefined && bounded.length === signals.length;
   return signals.map((s, i) => {
     const lits = literals[i] ? [...(literals[i] ?? [])] : undefined;
     const more = fits ? conjuncts[i] : conjunctLiterals(s.pattern, lits);
-    return withLiterals(s, lits, more ? more.map((set) => [...set]) : undefined, boundedFits ? bounded[i] : undefined);
+    return withLiterals(s, lits, more ? more.map((set) => [...set]) : undefined);
   });
 }
 

@@ -1,6 +1,6 @@
 // A set of validated playbooks with their signals compiled: what the matcher runs on. Pure (no files, no
 // YAML, no zod), so a set can be rebuilt from the build-time snapshot without loading the parsers.
-import { compilePlaybook, compileSignals, type CompiledPlaybook, type CompiledSignal, type SignalBounded, type SignalConjuncts, type SignalLiterals } from './compile.js';
+import { compilePlaybook, compileSignals, type CompiledPlaybook, type CompiledSignal, type SignalConjuncts, type SignalLiterals } from './compile.js';
 import { buildTriageModel } from './model.js';
 import type { Lookalike, Playbook } from './schema.js';
 import type { TriageModel } from '../triage/model.js';
@@ -27,14 +27,12 @@ export interface PlaybookSet {
 export interface PlaybookSetOptions {
   /** Per playbook (same order), what an earlier compile derived for its signals (the build-time snapshot). */
   literals?: readonly SignalLiterals[];
-  /** Per playbook (same order), its signals' conjunct literal sets and bounded patterns from an earlier compile. */
+  /** Per playbook (same order), its signals' conjunct literal sets from an earlier compile. */
   conjuncts?: readonly SignalConjuncts[];
-  bounded?: readonly SignalBounded[];
   lookalikes?: readonly Lookalike[];
   /** Per lookalike (same order), what an earlier compile derived for its signals. */
   lookalikeLiterals?: readonly SignalLiterals[];
   lookalikeConjuncts?: readonly SignalConjuncts[];
-  lookalikeBounded?: readonly SignalBounded[];
   /** A model built earlier from the same playbooks and lookalikes (the build-time snapshot). */
   model?: TriageModel;
 }
@@ -51,10 +49,10 @@ export function createPlaybookSet(playbooks: readonly Playbook[], source = '(mem
     if (byId.has(l.id)) throw new PlaybookError(source, `lookalike id "${l.id}" is also a playbook id: ids must be unique`);
   }
   const list = Object.freeze([...playbooks]);
-  const compiled = Object.freeze(list.map((p, i) => compilePlaybook(p, { literals: options.literals?.[i], conjuncts: options.conjuncts?.[i], bounded: options.bounded?.[i] })));
+  const compiled = Object.freeze(list.map((p, i) => compilePlaybook(p, { literals: options.literals?.[i], conjuncts: options.conjuncts?.[i] })));
   const lookalikes = Object.freeze(looks.map((l, i) => ({
     lookalike: l,
-    signals: compileSignals(l.signals, { literals: options.lookalikeLiterals?.[i], conjuncts: options.lookalikeConjuncts?.[i], bounded: options.lookalikeBounded?.[i] }),
+    signals: compileSignals(l.signals, { literals: options.lookalikeLiterals?.[i], conjuncts: options.lookalikeConjuncts?.[i] }),
   })));
   let model = options.model;
   return {

@@ -13,12 +13,12 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { signalBounded, signalConjuncts, signalLiterals, type SignalBounded, type SignalConjuncts, type SignalLiterals } from './compile.js';
+import { signalConjuncts, signalLiterals, type SignalConjuncts, type SignalLiterals } from './compile.js';
 import type { Lookalike, Playbook } from './schema.js';
 import { createPlaybookSet, type PlaybookSet } from './set.js';
 import type { TriageModel } from '../triage/model.js';
 
-export const SNAPSHOT_VERSION = 4;
+export const SNAPSHOT_VERSION = 5;
 
 export interface SnapshotFile {
   /** Relative to the playbook folder. */
@@ -37,14 +37,11 @@ export interface PlaybookSnapshot {
   literals: SignalLiterals[];
   /** Per playbook, its signals' conjunct literal sets (the matcher's second prefilter). */
   conjuncts: SignalConjuncts[];
-  /** Per playbook, its signals' patterns with repetition bounded (what the RegExp is built from). */
-  bounded: SignalBounded[];
   /** Validated lookalikes (playbooks/lookalikes/*.yaml). */
   lookalikes: Lookalike[];
-  /** Per lookalike, its signals' literals, conjuncts and bounded patterns, as for playbooks. */
+  /** Per lookalike, its signals' literals and conjuncts, as for playbooks. */
   lookalikeLiterals: SignalLiterals[];
   lookalikeConjuncts: SignalConjuncts[];
-  lookalikeBounded: SignalBounded[];
   /** The statistical model trained from the examples (buildTriageModel), so it is not trained at start-up. */
   model: TriageModel;
 }
@@ -87,11 +84,9 @@ export function snapshotOf(set: PlaybookSet, files: SnapshotFile[]): PlaybookSna
     playbooks: [...set.playbooks],
     literals: set.compiled.map(signalLiterals),
     conjuncts: set.compiled.map(signalConjuncts),
-    bounded: set.compiled.map(signalBounded),
     lookalikes: set.lookalikes.map((l) => l.lookalike),
     lookalikeLiterals: set.lookalikes.map(signalLiterals),
     lookalikeConjuncts: set.lookalikes.map(signalConjuncts),
-    lookalikeBounded: set.lookalikes.map(signalBounded),
     model: set.model,
   };
 }
@@ -101,11 +96,9 @@ export function setFromSnapshot(snapshot: PlaybookSnapshot, source: string): Pla
   return createPlaybookSet(snapshot.playbooks, source, {
     literals: snapshot.literals,
     conjuncts: snapshot.conjuncts,
-    bounded: snapshot.bounded,
     lookalikes: snapshot.lookalikes,
     lookalikeLiterals: snapshot.lookalikeLiterals,
     lookalikeConjuncts: snapshot.lookalikeConjuncts,
-    lookalikeBounded: snapshot.lookalikeBounded,
     model: snapshot.model,
   });
 }
@@ -123,7 +116,7 @@ export function readFreshSnapshot(path: string, dir: string): PlaybookSnapshot |
   let snapshot: PlaybookSnapshot;
   try {
     snapshot = JSON.parse(readFileSync(path, 'utf8')) as PlaybookSnapshot;
-    if (snapshot.v !== SNAPSHOT_VERSION || !Array.isArray(snapshot.files) || !Array.isArray(snapshot.playbooks) || !Array.isArray(snapshot.literals) || !Array.isArray(snapshot.conjuncts) || !Array.isArray(snapshot.bounded) || !Array.isArray(snapshot.lookalikeBounded) || !Array.isArray(snapshot.lookalikes) || !Array.isArray(snapshot.lookalikeLiterals) || !Array.isArray(snapshot.lookalikeConjuncts) || typeof snapshot.model !== 'object' || snapshot.model === null) {
+    if (snapshot.v !== SNAPSHOT_VERSION || !Array.isArray(snapshot.files) || !Array.isArray(snapshot.playbooks) || !Array.isArray(snapshot.literals) || !Array.isArray(snapshot.conjuncts) || !Array.isArray(snapshot.lookalikes) || !Array.isArray(snapshot.lookalikeLiterals) || !Array.isArray(snapshot.lookalikeConjuncts) || typeof snapshot.model !== 'object' || snapshot.model === null) {
       return undefined;
     }
     return sameFiles(snapshot.files, playbookFiles(dir)) ? snapshot : undefined;
