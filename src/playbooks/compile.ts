@@ -206,14 +206,6 @@ const CONJUNCTS_KEPT = 2;
  * The literal sets besides `primary` (requiredLiterals' choice) that every match needs one of each of, lowercase;
  * undefined when there are none. Only a pattern without a top-level | has them (its parts are all required).
  */
-export function conjunctLiterals(source: string, primary: readonly string[] | undefined): string[][] | undefined {
-  try {
-    return conjunctsOf(parseSequence(source, { i: 0 }, 0), primary);
-  } catch {
-    return undefined;
-  }
-}
-
 function conjunctsOf(alts: Node[][], primary: readonly string[] | undefined): string[][] | undefined {
   if (alts.length !== 1 || primary === undefined) return undefined;
   const key = (set: readonly string[]): string => JSON.stringify([...set].sort());
@@ -278,7 +270,7 @@ export function signalConjuncts(compiled: { signals: readonly CompiledSignal[] }
   return compiled.signals.map((s) => s.conjuncts ?? null);
 }
 
-/** What an earlier compile derived from a list of signals (the build-time snapshot), each part optional. */
+/** What an earlier compile derived from a list of signals (the build-time snapshot); used only when both parts fit. */
 export interface SignalsCompiled {
   literals?: SignalLiterals | undefined;
   conjuncts?: SignalConjuncts | undefined;
@@ -287,11 +279,10 @@ export interface SignalsCompiled {
 /** The signals compiled, with what an earlier compile derived (the snapshot) when it fits them. */
 export function compileSignals(signals: readonly Signal[], earlier: SignalsCompiled = {}): CompiledSignal[] {
   const { literals, conjuncts } = earlier;
-  if (literals === undefined || literals.length !== signals.length) return signals.map(compileSignal);
-  const fits = conjuncts !== undefined && conjuncts.length === signals.length;
+  if (literals?.length !== signals.length || conjuncts?.length !== signals.length) return signals.map(compileSignal);
   return signals.map((s, i) => {
     const lits = literals[i] ? [...(literals[i] ?? [])] : undefined;
-    const more = fits ? conjuncts[i] : conjunctLiterals(s.pattern, lits);
+    const more = conjuncts[i];
     return withLiterals(s, lits, more ? more.map((set) => [...set]) : undefined);
   });
 }

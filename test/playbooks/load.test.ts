@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlaybookError } from '../../src/errors.js';
-import { boundRepetition, conjunctLiterals, requiredLiterals, vetFactPattern, vetPattern } from '../../src/playbooks/compile.js';
+import { boundRepetition, literalPrefilter, requiredLiterals, vetFactPattern, vetPattern } from '../../src/playbooks/compile.js';
 import { defaultPlaybooksDir, loadPlaybooks, parsePlaybook } from '../../src/playbooks/load.js';
 
 const valid = (id: string, pattern = 'demo failure'): string => [
@@ -125,7 +125,7 @@ describe('signal compilation', () => {
   for (const [source, primary, expected] of conjuncts) {
     it(`finds the other literal sets /${source}/ requires`, () => {
       expect(requiredLiterals(source)).toEqual(primary);
-      expect(conjunctLiterals(source, primary)).toEqual(expected);
+      expect(literalPrefilter(source)).toEqual({ literals: primary, conjuncts: expected });
     });
   }
 
