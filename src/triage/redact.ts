@@ -18,9 +18,15 @@ interface Rule {
   literal?: string;
   /** Builds the replacement from the match groups; default replaces the whole match. */
   replace?: (mark: string, ...groups: string[]) => string;
-  /** Every match starts with a case-sensitive prefix PREFIXES holds: the rule runs only when PREFIXES matches. */
-  prefixed?: true;
+  /**
+   * The case-sensitive text (a regex source) every match starts with, after a word boundary: one pass looks
+   * for every rule's prefix (PREFIXES), and a rule with one runs only when that pass found some.
+   */
+  prefix?: string;
 }
+
+/** A token rule: `\b`, its prefix, then `rest` (case-sensitive, global). */
+const token = (kind: string, prefix: string, rest: string): Rule => ({ kind, pattern: new RegExp(`\\b${prefix}${rest}`, 'g'), prefix });
 
 const mark = (kind: string): string => `[REDACTED:${kind}]`;
 
@@ -29,18 +35,18 @@ const SECRET_KEY = /(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|a
 const NOT_SECRET_SUFFIX = /(?:name|names|ref|keyref|namespace|file|path|type|length|ttl|expiry|_?id)$/i;
 
 const RULES: Rule[] = [
-  { kind: 'slack-token', pattern: /\bxox[abprse]-[A-Za-z0-9-]{6,256}/g, prefixed: true },
-  { kind: 'slack-token', pattern: /\bxapp-[A-Za-z0-9-]{6,256}/g, prefixed: true },
-  { kind: 'github-token', pattern: /\bgh[pousr]_[A-Za-z0-9]{20,255}/g, prefixed: true },
-  { kind: 'github-token', pattern: /\bgithub_pat_[A-Za-z0-9_]{20,255}/g, prefixed: true },
-  { kind: 'gitlab-token', pattern: /\bglpat-[A-Za-z0-9_-]{20,255}/g, prefixed: true },
-  { kind: 'aws-access-key', pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g, prefixed: true },
+  token('slack-token', 'xox[abprse]-', '[A-Za-z0-9-]{6,256}'),
+  token('slack-token', 'xapp-', '[A-Za-z0-9-]{6,256}'),
+  token('github-token', 'gh[pousr]_', '[A-Za-z0-9]{20,255}'),
+  token('github-token', 'github_pat_', '[A-Za-z0-9_]{20,255}'),
+  token('gitlab-token', 'glpat-', '[A-Za-z0-9_-]{20,255}'),
+  token('aws-access-key', '(?:AKIA|ASIA|AGPA|AIDA|AROA)', '[A-Z0-9]{16}\\b'),
   {
     kind: 'aws-secret',
     pattern: /(aws_secret_access_key|aws_session_token|secretAccessKey)(["']?[ \t]{0,4}[=:][ \t]{0,4}["']?)([A-Za-z0-9/+=]{16,256})/gi,
     replace: (m, key, sep) => `${key}${sep}${m}`,
   },
-  { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{4,8192}\.[A-Za-z0-9_-]{0,4096}/g, prefixed: true },
+  token('jwt', 'eyJ', '[A-Za-z0-9_-]{4,4096}\\.eyJ[A-Za-z0-9_-]{4,8192}\\.[A-Za-z0-9_-]{0,4096}'),
   {
     kind: 'authorization',
     pattern: /\b(authorization|proxy-authorization)(["']?[ \t]{0,4}[=:][ \t]{0,4}["']?)((?:bearer|basic|token|digest)[ \t]{1,4})?([^\s"',;]{4,4096})/gi,
@@ -59,9 +65,9 @@ const RULES: Rule[] = [
   },
 ];
 
-// The prefixed rules' prefixes, case-sensitive as in their patterns: one pass says whether any can match.
+// The token rules' prefixes, case-sensitive as in their patterns: one pass says whether any can match.
 // Replacements never make one (a mark starts with "[" and ends with "]"), so one look before them is enough.
-const PREFIXES = /xox[abprse]-|xapp-|gh[pousr]_|github_pat_|glpat-|AKIA|ASIA|AGPA|AIDA|AROA|eyJ/;
+const PREFIXES = new RegExp(RULES.flatMap((r) => (r.prefix === undefined ? [] : [r.prefix])).join('|'));
 
 const PAIR = new RegExp(
   `${SECRET_KEY.source}(["']?[ \\t]{0,4}[=:][ \\t]{0,4})(["']?)([^\\s"',;}\\]]{1,4096})`,
@@ -186,7 +192,7 @@ export function redact(text: string): Redacted {
   const kinds: Record<string, number> = {};
   let out = redactPem(text, kinds);
   const prefixed = PREFIXES.test(out);
-  for (const rule of RULES) if (prefixed || rule.prefixed !== true) out = applyRule(out, rule, kinds);
+  for (const rule of RULES) if (prefixed || rule.prefix === undefined) out = applyRule(out, rule, kinds);
   out = redactPairs(out, kinds);
   out = redactYamlData(out, kinds);
   const count = Object.values(kinds).reduce((a, b) => a + b, 0);
