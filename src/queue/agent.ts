@@ -9,10 +9,10 @@ import { closeWithin, workerConnection } from './connections.js';
 import { describeFailure } from './failure.js';
 import { ANSWER_EVENT, DEFAULT_PREFIX, answersStreamName, checkQueueName } from './names.js';
 import type { PlanRollback } from '../rollback/plan.js';
-import { errorResult, isExpired, processCheckJob, recordResult, retryAfterFailure, type CheckRunner } from './process-job.js';
-import { processRollbackJob } from './process-rollback-job.js';
+import { errorResult, isExpired, recordResult, retryAfterFailure, type CheckRunner } from './process-job.js';
+import { processAgentJob } from './process-rollback-job.js';
 import { DEFAULT_RETRY } from './retry.js';
-import { agentJobSchema, isRollbackJob, reportedJob, type AgentJob, type CheckResult, type ResultEnvelope } from './types.js';
+import { agentJobSchema, reportedJob, type AgentJob, type CheckResult, type ResultEnvelope } from './types.js';
 
 // The agent runs inside one cluster with read-only credentials and a Redis connection, nothing
 // else: no Slack token, no import of src/slack. It announces each answer on its cluster's answers
@@ -111,9 +111,7 @@ export function startAgent(options: AgentOptions): Agent {
     inFlight.set(jobId, job.deadline);
     try {
       const { kube, playbooks, runChecks, perCheckTimeoutMs, planRollback } = options;
-      const result = isRollbackJob(job)
-        ? await processRollbackJob(jobId, job, { kube, planRollback, agent: name, now }, signal)
-        : await processCheckJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, agent: name, now }, signal);
+      const result = await processAgentJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, planRollback, agent: name, now }, signal);
       if (handingBack && signal?.aborted === true && token !== undefined) {
         // Stopping (SIGTERM): the checks were cut short, so this is no answer. Another agent starts the job now.
         await bullJob.moveToWait(token);

@@ -9,7 +9,7 @@ import { describeFailure } from './failure.js';
 import { DEFAULT_DEDUP_WINDOW_MS, agentJobId, deadlineBucket, deadlineBucketJobId, deadlineMember, dispatchMarkerTtlMs } from './job-id.js';
 import { DEADLINES_QUEUE, DEFAULT_PREFIX, MAX_FOLLOWED_CLUSTERS, checkQueueName, deadlineBucketKey, dispatchKey } from './names.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
-import { agentJobSchema, isRollbackJob, type AgentJob, type CheckDispatcher, type DeadlineBucket, type SubmitReceipt } from './types.js';
+import { agentJobSchema, isRollbackJob, jobLogFields, type AgentJob, type CheckDispatcher, type DeadlineBucket, type SubmitReceipt } from './types.js';
 
 // The bot's side of the queue: one BullMQ queue per cluster (`checks-<cluster>`), plus the request's
 // place in a deadline bucket: a Redis set per second of deadlines with one delayed watchdog job on the
@@ -113,7 +113,7 @@ export class BullMqDispatcher implements CheckDispatcher {
     try {
       const receipt = await Promise.race([this.enqueue(job, jobId), timeout]);
       metrics.submissions.inc({ cluster: job.cluster, status: receipt.status });
-      this.logger.info({ jobId, cluster: job.cluster, status: receipt.status, ...(isRollbackJob(job) ? { kind: job.kind } : { checks: job.checks.length }) }, 'check job submitted');
+      this.logger.info({ jobId, cluster: job.cluster, status: receipt.status, ...jobLogFields(job) }, 'check job submitted');
       return receipt;
     } catch (err) {
       return this.unavailable(job, jobId, err);

@@ -9,11 +9,11 @@ import { MemoryKeyValueStore } from '../store/memory-kv.js';
 import { describeFailure } from './failure.js';
 import { DEFAULT_DEDUP_WINDOW_MS, agentJobId, dispatchMarkerTtlMs } from './job-id.js';
 import type { PlanRollback } from '../rollback/plan.js';
-import { errorResult, isExpired, noAgentResult, processCheckJob, recordResult, retryAfterFailure, type CheckRunner } from './process-job.js';
-import { processRollbackJob } from './process-rollback-job.js';
+import { errorResult, isExpired, noAgentResult, recordResult, retryAfterFailure, type CheckRunner } from './process-job.js';
+import { processAgentJob } from './process-rollback-job.js';
 import { ReportOnce } from './report-once.js';
 import { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './retry.js';
-import { agentJobSchema, isRollbackJob, type AgentJob, type CheckDispatcher, type CheckResult, type ResultReporter, type SubmitReceipt } from './types.js';
+import { agentJobSchema, jobLogFields, type AgentJob, type CheckDispatcher, type CheckResult, type ResultReporter, type SubmitReceipt } from './types.js';
 
 // Embedded mode (no REDIS_URL): `serve` runs the checks itself against its own cluster, one replica,
 // bookkeeping in memory. Same contract as the BullMQ pair: dedup by job id, bounded concurrency,
@@ -77,7 +77,7 @@ export class InProcessDispatcher implements CheckDispatcher {
       return { status: 'duplicate', jobId };
     }
     metrics.submissions.inc({ cluster: job.cluster, status: 'queued' });
-    this.logger.info({ jobId, cluster: job.cluster, ...(isRollbackJob(job) ? { kind: job.kind } : { checks: job.checks.length }) }, 'check job submitted (embedded)');
+    this.logger.info({ jobId, cluster: job.cluster, ...jobLogFields(job) }, 'check job submitted (embedded)');
 
     if (job.cluster !== this.options.cluster) {
       // Nobody here can reach that cluster: say so now rather than at the deadline.
@@ -129,9 +129,7 @@ export class InProcessDispatcher implements CheckDispatcher {
     for (let attempt = 1; ; attempt++) {
       try {
         // A failing report counts as a failed attempt too, as in the BullMQ agent.
-        await answer(isRollbackJob(job)
-          ? await processRollbackJob(jobId, job, { kube, planRollback, agent: this.name, now: this.now }, this.abort.signal)
-          : await processCheckJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, agent: this.name, now: this.now }, this.abort.signal));
+        await answer(await processAgentJob(jobId, job, { kube, playbooks, runChecks, perCheckTimeoutMs, planRollback, agent: this.name, now: this.now }, this.abort.signal));
         return;
       } catch (err) {
         if (this.closed || !retryAfterFailure(err, { jobId, job, attempt, policy, now: this.now(), logger: this.logger })) {

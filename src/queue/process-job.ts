@@ -28,11 +28,12 @@ export interface ProcessJobDeps {
 }
 
 /** Time kept back before the deadline, so the answer (not the watchdog) reaches the requester. */
-function answerMarginMs(remainingMs: number): number {
+export function answerMarginMs(remainingMs: number): number {
   return Math.min(1000, Math.max(0, Math.floor(remainingMs * 0.2)));
 }
 
-function deadlineSeconds(job: Pick<CheckJob, 'deadline' | 'createdAt'>): number {
+/** The job's whole deadline in seconds, as the answers say it ("within 30 s"). */
+export function deadlineSeconds(job: Pick<CheckJob, 'deadline' | 'createdAt'>): number {
   return Math.max(1, Math.round((job.deadline - job.createdAt) / 1000));
 }
 

@@ -5,7 +5,8 @@
 // retries what is transient and answers with the error otherwise.
 import type { ReadOnlyKube } from '../kube/types.js';
 import { planRollback as defaultPlanner, type PlanRollback } from '../rollback/plan.js';
-import type { CheckResult, RollbackJob } from './types.js';
+import { answerMarginMs, deadlineSeconds, processCheckJob, type ProcessJobDeps } from './process-job.js';
+import { isRollbackJob, type AgentJob, type CheckResult, type RollbackJob } from './types.js';
 
 export interface ProcessRollbackDeps {
   kube: ReadOnlyKube;
@@ -13,14 +14,6 @@ export interface ProcessRollbackDeps {
   planRollback?: PlanRollback;
   agent: string;
   now?: () => number;
-}
-
-function answerMarginMs(remainingMs: number): number {
-  return Math.min(1000, Math.max(0, Math.floor(remainingMs * 0.2)));
-}
-
-function seconds(job: Pick<RollbackJob, 'deadline' | 'createdAt'>): number {
-  return Math.max(1, Math.round((job.deadline - job.createdAt) / 1000));
 }
 
 export async function processRollbackJob(jobId: string, job: RollbackJob, deps: ProcessRollbackDeps, outer?: AbortSignal): Promise<CheckResult> {
@@ -42,7 +35,7 @@ export async function processRollbackJob(jobId: string, job: RollbackJob, deps: 
     if (planned === null) {
       return {
         ...base, outcome: 'timeout', completedAt: now(),
-        message: `the rollback plan for ${job.request.release} on cluster ${job.cluster} did not finish within ${seconds(job)} s`,
+        message: `the rollback plan for ${job.request.release} on cluster ${job.cluster} did not finish within ${deadlineSeconds(job)} s`,
       };
     }
     return { ...base, outcome: 'ok', plan: planned, completedAt: now() };
@@ -53,4 +46,11 @@ export async function processRollbackJob(jobId: string, job: RollbackJob, deps: 
   } finally {
     clearTimeout(timeout);
   }
+}
+
+/** Either kind of job an agent takes, to its one result: what the BullMQ agent and the embedded dispatcher both run. */
+export function processAgentJob(jobId: string, job: AgentJob, deps: ProcessJobDeps & Pick<ProcessRollbackDeps, 'planRollback'>, outer?: AbortSignal): Promise<CheckResult> {
+  if (!isRollbackJob(job)) return processCheckJob(jobId, job, deps, outer);
+  const { kube, planRollback, agent, now } = deps;
+  return processRollbackJob(jobId, job, { kube, planRollback, agent, now }, outer);
 }

@@ -136,6 +136,11 @@ export function isRollbackJob(job: AgentJob | ReportedJob): job is RollbackJob {
   return 'kind' in job && job.kind === 'rollback-plan';
 }
 
+/** What a log line says of a job: a rollback plan's kind, or how many checks. */
+export function jobLogFields(job: AgentJob): { kind: RollbackJob['kind'] } | { checks: number } {
+  return isRollbackJob(job) ? { kind: job.kind } : { checks: job.checks.length };
+}
+
 const renderedCommandSchema = z.object({
   command: z.string(),
   description: z.string().optional(),
