@@ -9,7 +9,7 @@ import { renderNotice } from '../render/slack.js';
 import type { MessageRef, Placement } from './publisher.js';
 import type { SlackServices } from './services.js';
 import { beforePosting, describeError } from './slack-errors.js';
-import { requesterFor } from './triage-flow.js';
+import { requesterFor, slackMetaOf, submitJob } from './triage-flow.js';
 
 export interface RollbackPlanAsk {
   source: 'command' | 'button';
@@ -41,7 +41,7 @@ export async function runRollbackPlan(services: SlackServices, ask: RollbackPlan
   const posted = await services.publisher.post(ask.placement, renderRollbackPending(ask.request, ctx), { responseUrl: ask.responseUrl, userId: ask.userId });
   const ref = posted.ref;
   logger.info({ planId: record.id, source: ask.source, cluster: ask.cluster, via: ref.via, fellBack: posted.fellBack }, 'slack rollback plan asked');
-  await services.rollbackPlans.update(record.id, { slack: ref.via === 'chat' ? { channel: ref.channel, ts: ref.ts } : { channel: ref.channel } });
+  await services.rollbackPlans.update(record.id, { slack: slackMetaOf(ref) });
 
   const now = services.now();
   const job: RollbackJob = {
@@ -57,18 +57,10 @@ export async function runRollbackPlan(services: SlackServices, ask: RollbackPlan
     deadline: now + config.CHECK_DEADLINE_SECONDS * 1000,
     createdAt: now,
   };
-  let state: 'queued' | 'duplicate' | 'unavailable';
-  let reason = 'the check queue is unreachable';
-  try {
-    const receipt = await services.dispatcher.submit(job);
-    state = receipt.status;
-    if (receipt.reason) reason = receipt.reason;
-    logger.info({ planId: record.id, jobId: receipt.jobId, status: receipt.status, cluster: ask.cluster }, 'rollback plan submitted');
-  } catch (err) {
-    logger.warn({ planId: record.id, err: describeError(err) }, 'rollback plan dispatch failed');
-    state = 'unavailable';
-  }
-  if (state === 'unavailable') {
+  const submitted = await submitJob(services, job, { planId: record.id }, { submitted: 'rollback plan submitted', failed: 'rollback plan dispatch failed' });
+  const state = submitted.status;
+  if (submitted.status === 'unavailable') {
+    const { reason } = submitted;
     await services.rollbackPlans.update(record.id, { answer: { outcome: 'unavailable', message: reason, completedAt: services.now() } });
     await services.publisher.update(ref, renderRollbackFailure(ask.request, 'unavailable', reason, ctx))
       .catch((err: unknown) => logger.warn({ planId: record.id, err: describeError(err) }, 'could not mark the rollback plan unavailable'));

@@ -3,7 +3,7 @@
 import type { PlaybookSet } from '../playbooks/load.js';
 import { renderSlackMessage, type ChecksState } from '../render/slack.js';
 import { checkJobFor, checkPlanFor, type JobDiagnosis } from '../queue/check-job.js';
-import type { Requester } from '../queue/types.js';
+import type { AgentJob, Requester } from '../queue/types.js';
 import { diagnose } from '../triage/diagnose.js';
 import type { Diagnosis, Facts } from '../triage/types.js';
 import { clusterFor } from './channel-clusters.js';
@@ -64,8 +64,7 @@ export async function runTriage(services: SlackServices, req: TriageRequest): Pr
   logger.info({ triageId: record.id, source: req.source, playbook: diagnosis.playbook, confidence: diagnosis.confidence, via: ref.via, fellBack: posted.fellBack, checks: checks.state }, 'slack triage answered');
   if (posted.fellBack) notes.push('Answered here because I am not in that channel: /invite me for threaded replies.');
 
-  const slackMeta = ref.via === 'chat' ? { channel: ref.channel, ts: ref.ts } : { channel: ref.channel };
-  await services.triageStore.update(record.id, { slack: slackMeta });
+  await services.triageStore.update(record.id, { slack: slackMetaOf(ref) });
 
   if (checks.state === 'pending') {
     const submitted = await submitChecks(services, { diagnosis, cluster, triageId: record.id, ref, req, threadTs: req.placement.kind === 'channel' ? req.placement.threadTs : undefined });
@@ -122,13 +121,27 @@ export async function submitChecks(services: SlackServices, input: SubmitInput):
     now,
     deadlineSeconds: services.config.CHECK_DEADLINE_SECONDS,
   });
+  return submitJob(services, job, { triageId: input.triageId }, { submitted: 'checks submitted', failed: 'check dispatch failed' });
+}
+
+/** Hands one job (checks or a rollback plan) to the dispatcher; a throwing dispatcher is an unreachable queue. */
+export async function submitJob(
+  services: SlackServices, job: AgentJob, ids: Record<string, string>, say: { submitted: string; failed: string },
+): Promise<SubmitOutcome> {
   try {
     const receipt = await services.dispatcher.submit(job);
-    services.logger.info({ triageId: input.triageId, jobId: receipt.jobId, status: receipt.status, cluster: input.cluster }, 'checks submitted');
-    if (receipt.status === 'unavailable') return { status: 'unavailable', reason: receipt.reason ?? 'the check queue is unreachable' };
+    services.logger.info({ ...ids, jobId: receipt.jobId, status: receipt.status, cluster: job.cluster }, say.submitted);
+    if (receipt.status === 'unavailable') return { status: 'unavailable', reason: receipt.reason ?? UNREACHABLE };
     return { status: receipt.status };
   } catch (err) {
-    services.logger.warn({ triageId: input.triageId, err: describeError(err) }, 'check dispatch failed');
-    return { status: 'unavailable', reason: 'the check queue is unreachable' };
+    services.logger.warn({ ...ids, err: describeError(err) }, say.failed);
+    return { status: 'unavailable', reason: UNREACHABLE };
   }
+}
+
+const UNREACHABLE = 'the check queue is unreachable';
+
+/** What the stored record keeps of where the reply lives. */
+export function slackMetaOf(ref: MessageRef): { channel: string; ts?: string } {
+  return ref.via === 'chat' ? { channel: ref.channel, ts: ref.ts } : { channel: ref.channel };
 }
