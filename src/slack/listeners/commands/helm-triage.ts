@@ -29,6 +29,13 @@ export function helmTriageCommand(services: SlackServices) {
     // Ack first: Slack allows 3 s and everything below may wait on Slack, Redis or the queue.
     await ack();
     const tell = (text: string) => respond({ response_type: 'ephemeral', text, replace_original: false });
+    /** Counts this request against the asker's limit; over it, says so. */
+    const overRateLimit = async (): Promise<boolean> => {
+      const perMinute = services.config.RATE_LIMIT_PER_MINUTE;
+      if (await underRateLimit(services.kv, command.user_id, perMinute, services.now())) return false;
+      await tell(RATE_LIMITED_TEXT(perMinute));
+      return true;
+    };
     await guarded(services.logger, 'command', async () => {
       await services.ackGate.idle();
       // Slack may deliver the same command twice (and to two replicas): one trigger_id, one answer.
@@ -44,10 +51,7 @@ export function helmTriageCommand(services: SlackServices) {
         return;
       }
       if (rollback.kind === 'ok') {
-        if (!(await underRateLimit(services.kv, command.user_id, services.config.RATE_LIMIT_PER_MINUTE, services.now()))) {
-          await tell(RATE_LIMITED_TEXT(services.config.RATE_LIMIT_PER_MINUTE));
-          return;
-        }
+        if (await overRateLimit()) return;
         const o = rollback.options;
         const asked = await runRollbackPlan(services, {
           source: 'command',
@@ -69,10 +73,7 @@ export function helmTriageCommand(services: SlackServices) {
         });
         return;
       }
-      if (!(await underRateLimit(services.kv, command.user_id, services.config.RATE_LIMIT_PER_MINUTE, services.now()))) {
-        await tell(RATE_LIMITED_TEXT(services.config.RATE_LIMIT_PER_MINUTE));
-        return;
-      }
+      if (await overRateLimit()) return;
       await runTriage(services, {
         source: 'command',
         text: opts.text,
