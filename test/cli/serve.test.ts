@@ -4,16 +4,13 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { loadPlaybooks } from '../../src/playbooks/load.js';
-import { startAgent, type Agent } from '../../src/queue/agent.js';
-import { startServe, type RunningServer } from '../../src/cli/serve.js';
-import { kubeFor, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
+import type { RunningServer } from '../../src/cli/serve.js';
+import type { KubeApiServer } from '../support/kube-api-server.js';
+import type { TestRedis } from '../support/redis.js';
 import { needs } from '../support/needs.js';
-import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { loadScenario } from '../support/scenario.js';
-import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.js';
+import { blocksText, startServeStack, type ServeStack } from '../support/serve.js';
+import type { SlackApiServer } from '../support/slack-api-server.js';
 import { sendCommand } from '../support/slack-requests.js';
 
 const SECRET = 'serve-test-signing-secret';
@@ -22,14 +19,6 @@ const PASTE = [
   'Error: failed to replace object: Service "web" is invalid: spec.loadBalancerClass: Invalid value: "null": may not change once set',
 ].join('\n');
 const scenario = loadScenario(join(import.meta.dirname, '..', 'scenarios', 'lbc-class-confirmed.yaml'));
-const silent = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-
-function env(slack: SlackApiServer, extra: Record<string, string>): ReturnType<typeof loadConfig> {
-  return loadConfig({
-    SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl,
-    CLUSTER_NAME: 'prod-eu', PUBLIC_BASE_URL: 'http://triage.example.test', CHECK_DEADLINE_SECONDS: '20', ...extra,
-  });
-}
 
 async function waitReady(url: string, timeoutMs = 15_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
@@ -38,10 +27,6 @@ async function waitReady(url: string, timeoutMs = 15_000): Promise<number> {
     if (status === 200 || Date.now() > deadline) return status;
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-function blocksText(params: Record<string, unknown>): string {
-  return JSON.stringify(params.blocks ?? '') + String(params.text ?? '');
 }
 
 async function commandRoundTrip(server: RunningServer, slack: SlackApiServer, channel = 'C0SERVE01'): Promise<{ posted: string; updated: string }> {
@@ -56,27 +41,18 @@ describe('serve, distributed mode (uses redis-server, an agent and local Slack/K
   let redis: TestRedis;
   let kube: KubeApiServer;
   let slack: SlackApiServer;
-  let agent: Agent;
   let server: RunningServer;
 
+  let stack: ServeStack | undefined;
+
   beforeAll(async () => {
-    redis = await startTestRedis();
-    kube = await startKubeApiServer(scenario);
-    slack = await startSlackApiServer();
     // A non-default prefix on both sides: the bot must take it from QUEUE_PREFIX.
-    agent = startAgent({ redisUrl: redis.url, prefix: '{ht-serve}', cluster: 'prod-eu', kube: kubeFor(kube), playbooks: loadPlaybooks(), drainDelay: 1, name: `serve-test-${randomUUID().slice(0, 6)}` });
-    await agent.ready();
-    server = await startServe({
-      config: env(slack, { REDIS_URL: redis.url, QUEUE_PREFIX: '{ht-serve}' }), logger: silent, host: '127.0.0.1', port: 0,
-      botId: 'B0BOT0001', botUserId: 'U0BOT0001', slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5000 },
-    });
+    stack = await startServeStack({ scenario, secret: SECRET, distributed: { prefix: '{ht-serve}', agentName: `serve-test-${randomUUID().slice(0, 6)}` } });
+    ({ kube, slack, server } = stack);
+    redis = stack.redis as TestRedis;
   });
   afterAll(async () => {
-    await server?.close();
-    await agent?.close();
-    await slack?.close();
-    await kube?.close();
-    await redis?.close();
+    await stack?.close();
   });
 
   it('answers a slash command at once, then updates the same message with the confirmed verdict', async () => {
@@ -128,18 +104,14 @@ describe('serve, embedded mode without Redis (uses local Slack/Kubernetes API se
   let slack: SlackApiServer;
   let server: RunningServer;
 
+  let stack: ServeStack | undefined;
+
   beforeAll(async () => {
-    kube = await startKubeApiServer(scenario);
-    slack = await startSlackApiServer();
-    server = await startServe({
-      config: env(slack, {}), logger: silent, host: '127.0.0.1', port: 0, kube: kubeFor(kube),
-      botId: 'B0BOT0001', botUserId: 'U0BOT0001', slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5000 },
-    });
+    stack = await startServeStack({ scenario, secret: SECRET });
+    ({ kube, slack, server } = stack);
   });
   afterAll(async () => {
-    await server?.close();
-    await slack?.close();
-    await kube?.close();
+    await stack?.close();
   });
 
   it('runs the checks in-process and updates the reply', async () => {

@@ -8,39 +8,23 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServe, type RunningServer } from '../../src/cli/serve.js';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { loadPlaybooks } from '../../src/playbooks/load.js';
-import { startAgent, type Agent } from '../../src/queue/agent.js';
+import type { RunningServer } from '../../src/cli/serve.js';
 import { artifactsDir, launchBrowser } from '../support/browser.js';
-import { kubeFor, startKubeApiServer, type KubeApiServer } from '../support/kube-api-server.js';
+import type { KubeApiServer } from '../support/kube-api-server.js';
 import { has, needs } from '../support/needs.js';
-import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { loadScenario } from '../support/scenario.js';
-import { startSlackApiServer, type SlackApiServer } from '../support/slack-api-server.js';
+import { SERVE_BASE_URL, blocksText, startServeStack, type ServeStack } from '../support/serve.js';
+import type { SlackApiServer } from '../support/slack-api-server.js';
 import { buttonClick, sendCommand, sendInteraction } from '../support/slack-requests.js';
 
 const SECRET = 'rollback-e2e-signing-secret';
-const BASE = 'http://triage.example.test';
+const BASE = SERVE_BASE_URL;
 const scenario = loadScenario(join(import.meta.dirname, '..', 'scenarios', 'rollback', 'lbc-force.yaml'));
-const silent = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 /** The failed rollback of the founding case, as pasted. */
 const PASTE = [
   '$ helm rollback web 1 -n storefront --force',
   'Error: failed to replace object: Service "web" is invalid: spec.loadBalancerClass: Invalid value: "null": may not change once set',
 ].join('\n');
-
-function env(slack: SlackApiServer, extra: Record<string, string>): ReturnType<typeof loadConfig> {
-  return loadConfig({
-    SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.apiUrl,
-    CLUSTER_NAME: 'prod-eu', PUBLIC_BASE_URL: BASE, CHECK_DEADLINE_SECONDS: '20', ...extra,
-  });
-}
-
-function blocksText(params: Record<string, unknown>): string {
-  return JSON.stringify(params.blocks ?? '') + String(params.text ?? '');
-}
 
 /** The plan's id from the "Full plan and diff" link of an updated reply. */
 function planIdOf(params: Record<string, unknown>): string {
@@ -80,30 +64,18 @@ async function expectFullDiffPage(server: RunningServer, planId: string): Promis
 }
 
 describe('rollback plan from Slack, distributed (uses redis-server, an agent, Chromium and local Slack/Kubernetes API servers)', needs('redis-server'), () => {
-  let redis: TestRedis;
   let kube: KubeApiServer;
   let slack: SlackApiServer;
-  let agent: Agent;
   let server: RunningServer;
+  let stack: ServeStack | undefined;
   const prefix = `{ht-rb-${randomUUID().slice(0, 6)}}`;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    kube = await startKubeApiServer(scenario);
-    slack = await startSlackApiServer();
-    agent = startAgent({ redisUrl: redis.url, prefix, cluster: 'prod-eu', kube: kubeFor(kube), playbooks: loadPlaybooks(), drainDelay: 1, name: 'rb-e2e-agent' });
-    await agent.ready();
-    server = await startServe({
-      config: env(slack, { REDIS_URL: redis.url, QUEUE_PREFIX: prefix }), logger: silent, host: '127.0.0.1', port: 0,
-      botId: 'B0BOT0001', botUserId: 'U0BOT0001', slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5000 },
-    });
+    stack = await startServeStack({ scenario, secret: SECRET, distributed: { prefix, agentName: 'rb-e2e-agent' } });
+    ({ kube, slack, server } = stack);
   });
   afterAll(async () => {
-    await server?.close();
-    await agent?.close();
-    await slack?.close();
-    await kube?.close();
-    await redis?.close();
+    await stack?.close();
   });
 
   it('command → "planning…" at once → the same reply updated with "will fail" and the field → the page has the full diff; GETs only', async () => {
@@ -166,18 +138,14 @@ describe('rollback plan from Slack, embedded mode without Redis (uses local Slac
   let slack: SlackApiServer;
   let server: RunningServer;
 
+  let stack: ServeStack | undefined;
+
   beforeAll(async () => {
-    kube = await startKubeApiServer(scenario);
-    slack = await startSlackApiServer();
-    server = await startServe({
-      config: env(slack, {}), logger: silent, host: '127.0.0.1', port: 0, kube: kubeFor(kube),
-      botId: 'B0BOT0001', botUserId: 'U0BOT0001', slackClientOptions: { retryConfig: { retries: 0 }, timeout: 5000 },
-    });
+    stack = await startServeStack({ scenario, secret: SECRET });
+    ({ kube, slack, server } = stack);
   });
   afterAll(async () => {
-    await server?.close();
-    await slack?.close();
-    await kube?.close();
+    await stack?.close();
   });
 
   it('plans in-process, updates the reply once, and serves the page', async () => {
