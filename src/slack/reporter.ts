@@ -66,6 +66,13 @@ export class ReplyBeingUpdatedError extends HelmTriageError {
   }
 }
 
+/** The updated reply, and what the log line says of it. */
+interface Reply {
+  message: SlackMessage;
+  logged: Record<string, unknown>;
+  said: string;
+}
+
 export class SlackReporter implements ResultReporter {
   constructor(private readonly deps: SlackReporterDeps) {}
 
@@ -84,13 +91,10 @@ export class SlackReporter implements ResultReporter {
       throw new ReplyBeingUpdatedError(result.jobId);
     }
     try {
-      const message = isRollbackJob(job) ? await this.rollbackMessage(job, result) : await this.checksMessage(job, result);
-      await this.deps.publisher.update(ref, message);
+      const reply = isRollbackJob(job) ? await this.rollbackReply(job, result) : await this.checksReply(job, result);
+      await this.deps.publisher.update(ref, reply.message);
       await kv.set(claim, 'done', TTL.report);
-      logger.info({ jobId: result.jobId, outcome: result.outcome, ...(isRollbackJob(job)
-        ? { planId: job.planId, rollback: result.plan?.verdict.kind ?? null }
-        : { triageId: job.requester.kind === 'slack' ? job.requester.triageId : undefined, verdict: result.verdict?.status ?? null }) },
-      isRollbackJob(job) ? 'slack reply updated with the rollback plan' : 'slack reply updated with check results');
+      logger.info({ jobId: result.jobId, outcome: result.outcome, ...reply.logged }, reply.said);
     } catch (err) {
       // Release the claim so a re-delivery can try again; rethrow so the queue retries.
       await kv.del(claim).catch(() => undefined);
@@ -100,6 +104,11 @@ export class SlackReporter implements ResultReporter {
   }
 
   /** Stores the answer under the plan's permalink and renders the plan (or why there is none). */
+  private async rollbackReply(job: RollbackJob, result: CheckResult): Promise<Reply> {
+    const logged = { planId: job.planId, rollback: result.plan?.verdict.kind ?? null };
+    return { message: await this.rollbackMessage(job, result), logged, said: 'slack reply updated with the rollback plan' };
+  }
+
   private async rollbackMessage(job: RollbackJob, result: CheckResult): Promise<SlackMessage> {
     const plan = result.outcome === 'ok' ? result.plan : undefined;
     const answer = { outcome: result.outcome, completedAt: result.completedAt, ...(result.message ? { message: result.message } : {}) };
@@ -111,7 +120,8 @@ export class SlackReporter implements ResultReporter {
     return renderRollbackFailure(job.request, result.outcome, why, ctx);
   }
 
-  private async checksMessage(job: ReportedCheckJob, result: CheckResult): Promise<SlackMessage> {
+  /** Stores the findings with the triage (adopting the verdict's diagnosis) and renders the diagnosis with them. */
+  private async checksReply(job: ReportedCheckJob, result: CheckResult): Promise<Reply> {
     const triageId = job.requester.kind === 'slack' ? job.requester.triageId : undefined;
     const stored = triageId
       ? await this.deps.triageStore.update(triageId, {
@@ -125,11 +135,12 @@ export class SlackReporter implements ResultReporter {
     // the reply, the details page and a re-run show the confirmed diagnosis from now on.
     const diagnosis = adoptVerdict(original, result.verdict, this.deps.playbooks);
     if (diagnosis !== original && triageId && stored) await this.deps.triageStore.update(triageId, { diagnosis });
-    return renderSlackMessage(diagnosis, {
+    const message = renderSlackMessage(diagnosis, {
       triageId,
       publicBaseUrl: this.deps.publicBaseUrl,
       checks: { state: 'done', result },
       playbookIds: playbookIds(this.deps.playbooks),
     });
+    return { message, logged: { triageId, verdict: result.verdict?.status ?? null }, said: 'slack reply updated with check results' };
   }
 }
