@@ -14,7 +14,7 @@ export interface RequestOptions {
 }
 
 /** Waiting for the consumer to connect longer than this means Redis is unreachable (bounded by the deadline too). */
-export const CONNECT_TIMEOUT_MS = 3000;
+const CONNECT_TIMEOUT_MS = 3000;
 /** The agent answers before the deadline; this covers the last hop of an answer sent just in time. */
 const ANSWER_GRACE_MS = 500;
 

@@ -48,7 +48,7 @@ export function objectName(o: ObjectKey): string {
  * begins with the label ("will fail: …"), " with --force: …" when the label is qualified, "" when the
  * summary is the label itself ("safe to roll back"), else ": " and the whole summary.
  */
-export function verdictTail(kind: RollbackVerdictKind, summary: string): string {
+function verdictTail(kind: RollbackVerdictKind, summary: string): string {
   const lower = summary.toLowerCase();
   for (const label of [VERDICT[kind].label.toLowerCase(), kind.replace('-', ' ')]) {
     if (lower === label) return '';
@@ -146,7 +146,7 @@ function count(n: number, what: string): string {
 }
 
 /** The diff in a few lines: counts, chart and app version, and the first changed paths of a few objects. */
-export function diffSummaryLines(diff: RollbackDiff): { counts: string; objects: string[]; moreObjects: number } {
+function diffSummaryLines(diff: RollbackDiff): { counts: string; objects: string[]; moreObjects: number } {
   const by = (kind: ObjectChange['change']) => diff.objects.filter((o) => o.change === kind).length;
   const parts = [count(by('changed'), 'changed'), count(by('added'), 'added'), count(by('removed'), 'removed'), count(diff.unchanged, 'unchanged')];
   const values = diff.values.changes.length > 0 ? ` · values: ${diff.values.changes.length} changed` : ' · values unchanged';

@@ -71,7 +71,7 @@ export type RollbackPlanParse =
   | { kind: 'ok'; options: RollbackPlanOptions }
   | { kind: 'usage'; message: string };
 
-export const ROLLBACK_PLAN_USAGE = 'Usage: `/helm-triage rollback-plan RELEASE [REVISION] -n NAMESPACE [--force] [--cluster NAME] [--private]`, e.g. `/helm-triage rollback-plan web 3 -n prod`.';
+const ROLLBACK_PLAN_USAGE = 'Usage: `/helm-triage rollback-plan RELEASE [REVISION] -n NAMESPACE [--force] [--cluster NAME] [--private]`, e.g. `/helm-triage rollback-plan web 3 -n prod`.';
 
 const SUBCOMMAND = 'rollback-plan';
 const RELEASE_NAME = /^[a-z0-9]([a-z0-9.-]{0,51}[a-z0-9])?$/;
