@@ -3,6 +3,7 @@
 // the field paths that differ). Values arrive redacted by the release codec (src/kube/helm-release-codec.ts:
 // secret-looking keys are "[REDACTED]" and every string went through the text redactor), so two
 // different passwords compare equal here: the diff never needs, and never sees, a secret.
+import { isRecord } from '../checks/fields.js';
 import type { FieldChange, ObjectChange, RollbackDiff } from '../model/rollback.js';
 import { identity, type ManifestObject } from './objects.js';
 
@@ -21,8 +22,6 @@ export interface RevisionSide {
 export const MAX_FIELDS_PER_OBJECT = 40;
 /** Displayed values are cut to this many characters. */
 export const MAX_VALUE_CHARS = 80;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A value as one short line: scalars as JSON, objects and lists by size. */
 export function display(v: unknown): string | undefined {

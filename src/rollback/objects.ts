@@ -2,6 +2,7 @@
 // (pkg/kube ResourceList.Difference: group, kind, namespace and name — not the version, so a
 // PodDisruptionBudget moving from policy/v1beta1 to policy/v1 is the same object).
 import { loadAll } from 'js-yaml';
+import { isRecord } from '../kube/json.js';
 import { manifestDocuments, parseManifest } from '../kube/helm-manifest.js';
 import { BUILTIN_RESOURCES, splitApiVersion } from '../kube/resources.js';
 import type { ObjectKey } from '../model/rollback.js';
@@ -37,8 +38,6 @@ export function describeKey(key: ObjectKey): string {
 
 /** More alias or anchor marks than this in one document: parsed by the `yaml` package, which caps alias expansion. */
 const MAX_ALIAS_MARKS = 100;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The objects of one manifest document. js-yaml parses a 2,000-object manifest about 4× faster than

@@ -6,6 +6,8 @@
 import { AWS_LBC_FIXED } from '../checks/aws-lbc-version.js';
 import type { WebhookOperations } from '../checks/aws-lbc-webhook-operations.js';
 import type { CrdState } from '../checks/crd-exists.js';
+import { at, isRecord } from '../checks/fields.js';
+import { MANAGED_BY_LABEL, RELEASE_NAME_ANNOTATION, RELEASE_NAMESPACE_ANNOTATION } from '../checks/ownership-metadata.js';
 import { serviceFields, type FieldValues } from '../checks/service-cluster-ip-manifests.js';
 import { compareVersions, formatVersion, imageTag, parseVersion } from '../checks/version.js';
 import { splitApiVersion } from '../kube/resources.js';
@@ -16,8 +18,6 @@ import type { RenderedCommand } from '../triage/types.js';
 import { jsonEqual, type RevisionSide } from './diff.js';
 import { describeKey, identity, type ManifestObject } from './objects.js';
 
-export const RELEASE_NAME_ANNOTATION = 'meta.helm.sh/release-name';
-export const RELEASE_NAMESPACE_ANNOTATION = 'meta.helm.sh/release-namespace';
 export const RESOURCE_POLICY_ANNOTATION = 'helm.sh/resource-policy';
 /** Evidence lines listed per prediction at most. */
 export const MAX_EVIDENCE = 20;
@@ -61,14 +61,6 @@ export interface PlanFacts {
 type Predictor = (f: PlanFacts) => Prediction[];
 
 // ---- small helpers ---------------------------------------------------------------------------
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function at(obj: unknown, path: string): unknown {
-  let cur: unknown = obj;
-  for (const k of path.split('.')) cur = isRecord(cur) ? cur[k] : undefined;
-  return cur;
-}
 
 function strAt(obj: unknown, path: string): string | undefined {
   const v = at(obj, path);
@@ -435,13 +427,13 @@ export const predictOwnership: Predictor = (f) => {
       evidence: [
         `${RELEASE_NAME_ANNOTATION}: ${owner ?? '(missing)'}`,
         `${RELEASE_NAMESPACE_ANNOTATION}: ${ownerNs ?? '(missing)'}`,
-        `label app.kubernetes.io/managed-by: ${live.metadata?.labels?.['app.kubernetes.io/managed-by'] ?? '(missing)'}`,
+        `label ${MANAGED_BY_LABEL}: ${live.metadata?.labels?.[MANAGED_BY_LABEL] ?? '(missing)'}`,
         `in revision ${f.target.revision}'s manifest${f.current.objects.some((c) => identity(c.key) === identity(o.key)) ? ` and revision ${f.current.revision}'s` : ` only (not revision ${f.current.revision}'s)`}`,
       ],
       fixFirst: [
         command(kubectl('annotate', o.key, ` ${RELEASE_NAME_ANNOTATION}=${rel} ${RELEASE_NAMESPACE_ANNOTATION}=${ns} --overwrite`, missing), 'changes-cluster',
           `adopt it into ${f.release}`, 'the release takes the object over: the rollback rewrites it, an uninstall deletes it', missing),
-        command(kubectl('label', o.key, ' app.kubernetes.io/managed-by=Helm --overwrite', []), 'changes-cluster', 'and mark it Helm-managed', 'as above: the object becomes part of the release'),
+        command(kubectl('label', o.key, ` ${MANAGED_BY_LABEL}=Helm --overwrite`, []), 'changes-cluster', 'and mark it Helm-managed', 'as above: the object becomes part of the release'),
         command(kubectl('delete', o.key, '', m2), 'changes-cluster', 'or delete it, when it is left from a failed attempt', 'gone until the rollback creates it again', m2),
       ],
     });
