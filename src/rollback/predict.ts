@@ -12,9 +12,8 @@ import { serviceFields, type FieldValues } from '../checks/service-cluster-ip-ma
 import { compareVersions, formatVersion, imageTag, parseVersion } from '../checks/version.js';
 import { splitApiVersion } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
-import { PREDICTION_KINDS, type ObjectKey, type Prediction, type PredictionKind, type RollbackDiff } from '../model/rollback.js';
-import { isShellSafe } from '../model/shell.js';
-import type { RenderedCommand } from '../triage/types.js';
+import { PREDICTION_KINDS, type Prediction, type PredictionKind, type RollbackDiff } from '../model/rollback.js';
+import { arg, command, helmGetManifest, helmRollback, kubectl } from './commands.js';
 import { jsonEqual, type RevisionSide } from './diff.js';
 import { describeKey, identity, type ManifestObject } from './objects.js';
 
@@ -65,33 +64,6 @@ type Predictor = (f: PlanFacts) => Prediction[];
 function strAt(obj: unknown, path: string): string | undefined {
   const v = at(obj, path);
   return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-/** A value for a suggested command: as is when shell-safe, else a visible placeholder. */
-function arg(value: string, placeholder: string, missing: string[]): string {
-  if (isShellSafe(value)) return value;
-  missing.push(placeholder);
-  return `<${placeholder}>`;
-}
-
-function command(c: string, effect: RenderedCommand['effect'], description: string, risk?: string, missing: string[] = []): RenderedCommand {
-  return { command: c, description, effect, ...(risk !== undefined ? { risk } : {}), ...(missing.length > 0 ? { missing: [...new Set(missing)] } : {}) };
-}
-
-/** kubectl's name for a kind: `service`, `deployment.apps`, `certificate.cert-manager.io`. */
-function kubectlKind(key: ObjectKey): string {
-  const { group } = splitApiVersion(key.apiVersion);
-  return `${key.kind.toLowerCase()}${group ? `.${group}` : ''}`;
-}
-
-/** `kubectl VERB kind name [-n ns]` with every value checked for the shell. */
-function kubectl(verb: string, key: ObjectKey, tail: string, missing: string[]): string {
-  const ns = key.namespace ? ` -n ${arg(key.namespace, 'namespace', missing)}` : '';
-  return `kubectl ${verb} ${arg(kubectlKind(key), 'kind', missing)} ${arg(key.name, 'name', missing)}${ns}${tail}`;
-}
-
-function rollbackCommand(f: PlanFacts, missing: string[]): string {
-  return `helm rollback ${arg(f.release, 'release', missing)} ${f.target.revision} -n ${arg(f.namespace, 'namespace', missing)}`;
 }
 
 interface Pair {
@@ -178,7 +150,7 @@ export const predictImmutableServiceIp: Predictor = (f) => {
         evidence,
         fixFirst: [
           command('kubectl version', 'read-only', 'upgrade the cluster to ≥ 1.22 (it accepts the null patch), then roll back'),
-          command(`helm get manifest ${arg(f.release, 'release', missing)} -n ${arg(f.namespace, 'namespace', missing)} --revision ${f.current.revision}`, 'read-only', 'change the chart so it never templates clusterIP/ipFamilies from lookup'),
+          command(helmGetManifest(f.release, f.namespace, f.current.revision, missing), 'read-only', 'change the chart so it never templates clusterIP/ipFamilies from lookup'),
           deleteFirst,
         ],
       });
@@ -229,7 +201,7 @@ export const predictLoadBalancerClass: Predictor = (f) => {
     const upgrade = command(`helm upgrade aws-load-balancer-controller eks/aws-load-balancer-controller -n ${ctlNs} --reuse-values`, 'changes-cluster',
       `upgrade the AWS Load Balancer Controller to ≥ v${formatVersion(AWS_LBC_FIXED)} (its webhook then handles UPDATE too)`, 'restarts the controller; pick a chart version that ships v2.8.0 or later', m);
     const mm: string[] = [];
-    const withoutForce = command(rollbackCommand(f, mm), 'changes-cluster', 'roll back without --force: a patch leaves the injected class alone', `applies revision ${f.target.revision}'s manifests`, mm);
+    const withoutForce = command(helmRollback(f.release, f.namespace, f.target.revision, false, mm), 'changes-cluster', 'roll back without --force: a patch leaves the injected class alone', `applies revision ${f.target.revision}'s manifests`, mm);
     if (current !== undefined) {
       // The current manifest set the class itself and the target drops it: even a patch nulls it.
       out.push({
@@ -397,7 +369,7 @@ export const predictObjectsDeleted: Predictor = (f) => {
       kind: 'objects-deleted', severity: 'needs-care',
       summary: `${others.length} object(s) of revision ${f.current.revision} are not in revision ${f.target.revision}: the rollback deletes them (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''})`,
       evidence: capEvidence([...others, cleanup, ...kept]),
-      fixFirst: [command(`helm get manifest ${arg(f.release, 'release', missing)} -n ${arg(f.namespace, 'namespace', missing)} --revision ${f.current.revision}`, 'read-only', `see what revision ${f.current.revision} holds that revision ${f.target.revision} does not`, undefined, missing)],
+      fixFirst: [command(helmGetManifest(f.release, f.namespace, f.current.revision, missing), 'read-only', `see what revision ${f.current.revision} holds that revision ${f.target.revision} does not`, undefined, missing)],
     });
   } else if (out.length > 0 && kept.length > 0) {
     for (const p of out) p.evidence.push(...kept);

@@ -2,8 +2,9 @@
 // `helm rollback RELEASE REVISION -n NAMESPACE`, with `--force` only when the user asked for it and
 // nothing predicted depends on it, and its risk in one line. The command is shown, never run.
 import type { Prediction, RollbackPlan, RollbackRequest } from '../model/rollback.js';
-import { isShellSafe } from '../model/shell.js';
 import type { RenderedCommand } from '../triage/types.js';
+import { helmRollback } from './commands.js';
+import { describeKey } from './objects.js';
 import { byWorstFirst } from './predict.js';
 
 export interface VerdictInput {
@@ -25,13 +26,8 @@ function more(n: number): string {
 
 export function rollbackCommand(request: RollbackRequest, revision: number, force: boolean): RenderedCommand {
   const missing: string[] = [];
-  const v = (x: string, name: string): string => {
-    if (isShellSafe(x)) return x;
-    missing.push(name);
-    return `<${name}>`;
-  };
   return {
-    command: `helm rollback ${v(request.release, 'release')} ${revision} -n ${v(request.namespace, 'namespace')}${force ? ' --force' : ''}`,
+    command: helmRollback(request.release, request.namespace, revision, force, missing),
     effect: 'changes-cluster',
     ...(missing.length > 0 ? { missing } : {}),
   };
@@ -47,7 +43,7 @@ export function decideRollback(input: VerdictInput): VerdictOutput {
   const base = rollbackCommand(input.request, input.targetRevision, force);
   const target = `revision ${input.targetRevision} (${input.targetChart})`;
   const hurt = forceHurts[0]?.object;
-  const noForce = droppedForce ? `without --force, which would fail${hurt ? ` on ${hurt.kind} ${hurt.namespace ? `${hurt.namespace}/` : ''}${hurt.name}` : ''}; ` : '';
+  const noForce = droppedForce ? `without --force, which would fail${hurt ? ` on ${describeKey(hurt)}` : ''}; ` : '';
 
   if (failing[0]) {
     const first = failing[0];
