@@ -5,7 +5,7 @@
 // different passwords compare equal here: the diff never needs, and never sees, a secret.
 import { isRecord } from '../checks/fields.js';
 import type { FieldChange, ObjectChange, RollbackDiff } from '../model/rollback.js';
-import { identity, type ManifestObject } from './objects.js';
+import type { ManifestObject } from './objects.js';
 
 /** One side of the comparison, as the planner read it from a release record. */
 export interface RevisionSide {
@@ -82,23 +82,22 @@ function capped(changes: FieldChange[]): FieldChange[] {
 
 /** Objects of the two manifests, matched by identity; `unchanged` counts the equal ones. */
 export function diffObjects(current: readonly ManifestObject[], target: readonly ManifestObject[]): { objects: ObjectChange[]; unchanged: number } {
-  const byId = new Map(current.map((o) => [identity(o.key), o]));
+  const byId = new Map(current.map((o) => [o.id, o]));
   const objects: ObjectChange[] = [];
   let unchanged = 0;
   const matched = new Set<string>();
   for (const t of target) {
-    const id = identity(t.key);
-    const c = byId.get(id);
+    const c = byId.get(t.id);
     if (!c) {
       objects.push({ object: t.key, change: 'added', fields: [] });
       continue;
     }
-    matched.add(id);
+    matched.add(t.id);
     const fields = fieldChanges(c.object, t.object);
     if (fields.length === 0) unchanged++;
     else objects.push({ object: t.key, change: 'changed', fields: capped(fields) });
   }
-  for (const c of current) if (!matched.has(identity(c.key))) objects.push({ object: c.key, change: 'removed', fields: [] });
+  for (const c of current) if (!matched.has(c.id)) objects.push({ object: c.key, change: 'removed', fields: [] });
   return { objects, unchanged };
 }
 

@@ -26,7 +26,7 @@ import { builtinResource, splitApiVersion } from '../kube/resources.js';
 import type { KubeObject, ListOptions, ReadOnlyKube, ServerVersion } from '../kube/types.js';
 import type { RollbackRequest } from '../model/rollback.js';
 import type { RevisionSide } from './diff.js';
-import { describeKey, identity, manifestObjects, type ManifestObject } from './objects.js';
+import { describeKey, manifestObjects, type ManifestObject } from './objects.js';
 import type { ApiState, LbcState } from './predict.js';
 
 export const GET_PER_OBJECT_MAX = 3;
@@ -155,11 +155,11 @@ export async function gatherLive(kube: ReadOnlyKube, objects: readonly ManifestO
       for (const o of group) {
         tasks.push(async () => {
           try {
-            live.set(identity(o.key), await kube.get(apiVersion, kind, o.key.name, namespace || undefined, signal));
+            live.set(o.id, await kube.get(apiVersion, kind, o.key.name, namespace || undefined, signal));
           } catch (err) {
             // Nothing lives behind an API the cluster does not serve (api-not-served predicts what that means).
             if (err instanceof KubeNotServedError) {
-              live.set(identity(o.key), null);
+              live.set(o.id, null);
               return;
             }
             if (!isKubeFailure(err)) throw err;
@@ -176,7 +176,7 @@ export async function gatherLive(kube: ReadOnlyKube, objects: readonly ManifestO
       try {
         for await (const obj of kube.list(apiVersion, kind, { ...(namespace ? { namespace } : {}), pageSize: PAGE_SIZE, signal })) {
           const o = wanted.get(obj.metadata?.name ?? '');
-          if (o) live.set(identity(o.key), obj);
+          if (o) live.set(o.id, obj);
           // Stop on the cap itself, so no page beyond it is fetched.
           if (++seen >= LIST_MAX_ITEMS) {
             capped = true;
@@ -185,7 +185,7 @@ export async function gatherLive(kube: ReadOnlyKube, objects: readonly ManifestO
         }
       } catch (err) {
         if (err instanceof KubeNotServedError) {
-          for (const o of group) live.set(identity(o.key), null);
+          for (const o of group) live.set(o.id, null);
           return;
         }
         if (!isKubeFailure(err)) throw err;
@@ -194,10 +194,9 @@ export async function gatherLive(kube: ReadOnlyKube, objects: readonly ManifestO
       }
       let unread = 0;
       for (const o of group) {
-        const id = identity(o.key);
-        if (live.has(id)) continue;
+        if (live.has(o.id)) continue;
         if (capped) unread++;
-        else live.set(id, null);
+        else live.set(o.id, null);
       }
       if (unread > 0) gaps.push(`live ${kind}${where}: the list stopped after ${LIST_MAX_ITEMS} items, ${unread} of ${group.length} objects not read`);
     });
@@ -208,7 +207,7 @@ export async function gatherLive(kube: ReadOnlyKube, objects: readonly ManifestO
 
 /** Whether a LoadBalancer Service is in either manifest or live with a class. */
 export function involvesLoadBalancer(objects: readonly ManifestObject[], live: ReadonlyMap<string, KubeObject | null>): boolean {
-  return objects.some((o) => o.key.kind === 'Service' && (str(o.object, 'spec.type') === 'LoadBalancer' || str(live.get(identity(o.key)), 'spec.loadBalancerClass') !== undefined));
+  return objects.some((o) => o.key.kind === 'Service' && (str(o.object, 'spec.type') === 'LoadBalancer' || str(live.get(o.id), 'spec.loadBalancerClass') !== undefined));
 }
 
 /** The AWS LB controller's Service webhook and Deployment, through the checks' own gathers. */

@@ -9,6 +9,8 @@ import type { ObjectKey } from '../model/rollback.js';
 
 export interface ManifestObject {
   key: ObjectKey;
+  /** identity(key), computed once: every lookup across the two revisions and the live state uses it. */
+  id: string;
   object: Record<string, unknown>;
 }
 
@@ -77,7 +79,7 @@ export function manifestObjects(manifest: string, releaseNamespace: string): Man
     // Helm refuses a manifest with the same object twice; the first one stands for it here.
     if (seen.has(id)) continue;
     seen.add(id);
-    out.push({ key, object: r.object });
+    out.push({ key, id, object: r.object });
   }
   return out;
 }

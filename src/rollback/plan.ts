@@ -14,7 +14,7 @@ import type { RevisionMeta } from '../checks/releases.js';
 import type { HelmRelease } from '../kube/helm-releases.js';
 import { diffRevisions, type RevisionSide } from './diff.js';
 import { countingKube, gatherApis, gatherLbc, gatherLive, gatherRevisions, gatherServerVersion, involvesLoadBalancer, readRevision, revisionSide } from './gather.js';
-import { identity, type ManifestObject } from './objects.js';
+import type { ManifestObject } from './objects.js';
 import { predictAll, type LbcState, type PlanFacts } from './predict.js';
 import { decideRollback } from './verdict.js';
 
@@ -52,8 +52,7 @@ const LIVE_KINDS = new Set(['Service', 'Deployment', 'StatefulSet', 'DaemonSet',
  */
 export function liveStateMatters(o: ManifestObject, inCurrent: ReadonlySet<string>, inTarget: ReadonlySet<string>): boolean {
   if (LIVE_KINDS.has(o.key.kind)) return true;
-  const id = identity(o.key);
-  return !inCurrent.has(id) || !inTarget.has(id);
+  return !inCurrent.has(o.id) || !inTarget.has(o.id);
 }
 
 export const planRollback: PlanRollback = async (kube, request, options) => {
@@ -96,15 +95,14 @@ export const planRollback: PlanRollback = async (kube, request, options) => {
   const seen = new Set<string>();
   const objects: ManifestObject[] = [];
   for (const o of [...current.objects, ...target.objects]) {
-    const id = identity(o.key);
-    if (!seen.has(id)) {
-      seen.add(id);
+    if (!seen.has(o.id)) {
+      seen.add(o.id);
       objects.push(o);
     }
   }
   const lbFromManifests = involvesLoadBalancer(objects, new Map());
-  const inCurrent = new Set(current.objects.map((o) => identity(o.key)));
-  const inTarget = new Set(target.objects.map((o) => identity(o.key)));
+  const inCurrent = new Set(current.objects.map((o) => o.id));
+  const inTarget = new Set(target.objects.map((o) => o.id));
   const [liveRead, apisRead, lbcEarly] = await Promise.all([
     gatherLive(k, objects.filter((o) => liveStateMatters(o, inCurrent, inTarget)), signal),
     gatherApis(k, target.objects, signal),

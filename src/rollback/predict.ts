@@ -75,13 +75,10 @@ interface Pair {
 
 /** Target objects of some kinds with their current-revision counterpart and live state. */
 function pairs(f: PlanFacts, ...kinds: string[]): Pair[] {
-  const current = new Map(f.current.objects.map((o) => [identity(o.key), o]));
+  const current = new Map(f.current.objects.map((o) => [o.id, o]));
   return f.target.objects
     .filter((o) => kinds.includes(o.key.kind))
-    .map((o) => {
-      const id = identity(o.key);
-      return { target: o, current: current.get(id), live: f.live.has(id) ? (f.live.get(id) ?? null) : undefined };
-    });
+    .map((o) => ({ target: o, current: current.get(o.id), live: f.live.has(o.id) ? (f.live.get(o.id) ?? null) : undefined }));
 }
 
 function capEvidence(lines: string[]): string[] {
@@ -330,7 +327,7 @@ export const predictPvcSpec: Predictor = (f) => {
 export const predictObjectsDeleted: Predictor = (f) => {
   const removed = f.diff.objects.filter((o) => o.change === 'removed');
   if (removed.length === 0) return [];
-  const currentById = new Map(f.current.objects.map((o) => [identity(o.key), o]));
+  const currentById = new Map(f.current.objects.map((o) => [o.id, o]));
   const added = f.diff.objects.filter((o) => o.change === 'added');
   const cleanup = added.length > 0
     ? `with --cleanup-on-fail a failed rollback also deletes what it created: ${added.length} object(s) only revision ${f.target.revision} has (${added.slice(0, 5).map((o) => describeKey(o.object)).join(', ')}${added.length > 5 ? ', …' : ''})`
@@ -381,8 +378,9 @@ export const predictObjectsDeleted: Predictor = (f) => {
 
 export const predictOwnership: Predictor = (f) => {
   const out: Prediction[] = [];
+  const inCurrent = new Set(f.current.objects.map((c) => c.id));
   for (const o of f.target.objects) {
-    const live = f.live.get(identity(o.key));
+    const live = f.live.get(o.id);
     if (!live) continue; // absent (created afresh) or not read
     const a = live.metadata?.annotations ?? {};
     const owner = a[RELEASE_NAME_ANNOTATION];
@@ -400,7 +398,7 @@ export const predictOwnership: Predictor = (f) => {
         `${RELEASE_NAME_ANNOTATION}: ${owner ?? '(missing)'}`,
         `${RELEASE_NAMESPACE_ANNOTATION}: ${ownerNs ?? '(missing)'}`,
         `label ${MANAGED_BY_LABEL}: ${live.metadata?.labels?.[MANAGED_BY_LABEL] ?? '(missing)'}`,
-        `in revision ${f.target.revision}'s manifest${f.current.objects.some((c) => identity(c.key) === identity(o.key)) ? ` and revision ${f.current.revision}'s` : ` only (not revision ${f.current.revision}'s)`}`,
+        `in revision ${f.target.revision}'s manifest${inCurrent.has(o.id) ? ` and revision ${f.current.revision}'s` : ` only (not revision ${f.current.revision}'s)`}`,
       ],
       fixFirst: [
         command(kubectl('annotate', o.key, ` ${RELEASE_NAME_ANNOTATION}=${rel} ${RELEASE_NAMESPACE_ANNOTATION}=${ns} --overwrite`, missing), 'changes-cluster',

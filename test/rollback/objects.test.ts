@@ -12,6 +12,7 @@ describe('manifestObjects', () => {
     // YAML 1.2 core schema: dates and yes stay strings (both sides of a diff read alike).
     expect(objs[0]?.object.data).toEqual({ when: '2024-01-01', on: 'yes' });
     expect(identity(objs[0]!.key)).toBe('/ConfigMap/shop/c');
+    expect(objs[0]?.id).toBe(identity(objs[0]!.key));
   });
 
   it('refuses a document whose aliases would expand without bound (billion laughs)', () => {

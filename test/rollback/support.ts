@@ -32,7 +32,7 @@ export function planFacts(input: FactsInput): PlanFacts {
   const current = side(5, input.current, input.currentConfig);
   const target = side(3, input.target, input.targetConfig);
   const live = new Map<string, KubeObject | null>();
-  for (const o of [...current.objects, ...target.objects]) live.set(identity(o.key), null);
+  for (const o of [...current.objects, ...target.objects]) live.set(o.id, null);
   const docs = input.live ? (parseYaml(input.live) as KubeObject[]) : [];
   for (const d of docs) {
     const namespace = isClusterScoped(d.apiVersion ?? '', d.kind ?? '') ? '' : (d.metadata?.namespace ?? NS);
