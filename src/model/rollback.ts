@@ -34,6 +34,11 @@ export interface ObjectKey {
   name: string;
 }
 
+/** `Service storefront/web`, `ClusterRole admin` (cluster-scoped). */
+export function describeKey(key: Pick<ObjectKey, 'kind' | 'namespace' | 'name'>): string {
+  return key.namespace ? `${key.kind} ${key.namespace}/${key.name}` : `${key.kind} ${key.name}`;
+}
+
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
 /** A field path that differs, `spec.ports[0].port`, with both sides redacted and cut for display. */

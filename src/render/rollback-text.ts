@@ -1,7 +1,7 @@
 // Pure: a rollback plan as terminal text (`helm-triage rollback-plan`). Verdict first, then the
 // predictions worst first with their evidence and the fix to apply first, then the diff collapsed to
 // counts and changed paths, then the command (shown, never run). Colour codes only when asked.
-import type { ChangeKind, Prediction, RollbackPlan } from '../model/rollback.js';
+import { describeKey, type ChangeKind, type Prediction, type RollbackPlan } from '../model/rollback.js';
 import type { RenderedCommand } from '../triage/types.js';
 
 export interface RollbackTextOptions {
@@ -26,10 +26,6 @@ const VERDICT_LABEL: Record<RollbackPlan['verdict']['kind'], string> = {
   'needs-care': 'NEEDS CARE',
   'cannot-plan': 'CANNOT PLAN',
 };
-
-function key(o: { kind: string; namespace: string; name: string }): string {
-  return o.namespace ? `${o.kind} ${o.namespace}/${o.name}` : `${o.kind} ${o.name}`;
-}
 
 function commandLines(c: RenderedCommand, s: ReturnType<typeof styles>, pad: string): string[] {
   const note = c.effect === 'changes-cluster' ? s.yellow(`changes the cluster — risk: ${c.risk ?? 'not stated'}`) : s.dim('read-only');
@@ -74,13 +70,13 @@ export function renderRollbackText(plan: RollbackPlan, options: RollbackTextOpti
     for (const o of changed.slice(0, OBJECTS_SHOWN)) {
       const paths = o.fields.slice(0, PATHS_SHOWN).map((f) => f.path);
       const rest = o.fields.length > PATHS_SHOWN ? `, … ${o.fields.length - PATHS_SHOWN} more` : '';
-      out.push(`    ~ ${key(o.object)}: ${paths.join(', ')}${rest}`);
+      out.push(`    ~ ${describeKey(o.object)}: ${paths.join(', ')}${rest}`);
     }
     if (changed.length > OBJECTS_SHOWN) out.push(`    ${s.dim(`… ${changed.length - OBJECTS_SHOWN} more changed objects (see --json)`)}`);
     for (const k of ['added', 'removed'] as const) {
       const list = d.objects.filter((o) => o.change === k);
       if (list.length === 0) continue;
-      const names = list.slice(0, OBJECTS_SHOWN).map((o) => key(o.object)).join(', ');
+      const names = list.slice(0, OBJECTS_SHOWN).map((o) => describeKey(o.object)).join(', ');
       out.push(`    ${k === 'added' ? '+' : '-'} ${names}${list.length > OBJECTS_SHOWN ? `, … ${list.length - OBJECTS_SHOWN} more` : ''}`);
     }
     const values = d.values.changes;

@@ -24,9 +24,9 @@ import { KubeForbiddenError, KubeNotServedError } from '../kube/errors.js';
 import { HelmReleases, type HelmRelease } from '../kube/helm-releases.js';
 import { builtinResource, splitApiVersion } from '../kube/resources.js';
 import type { KubeObject, ListOptions, ReadOnlyKube, ServerVersion } from '../kube/types.js';
-import type { RollbackRequest } from '../model/rollback.js';
+import { describeKey, type RollbackRequest } from '../model/rollback.js';
 import type { RevisionSide } from './diff.js';
-import { describeKey, manifestObjects, type ManifestObject } from './objects.js';
+import { manifestObjects, type ManifestObject } from './objects.js';
 import type { ApiState, LbcState } from './predict.js';
 
 export const GET_PER_OBJECT_MAX = 3;

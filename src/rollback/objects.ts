@@ -33,11 +33,6 @@ export function identity(key: ObjectKey): string {
   return `${splitApiVersion(key.apiVersion).group}/${key.kind}/${key.namespace}/${key.name}`;
 }
 
-/** `Service storefront/web`, `ClusterRole admin` (cluster-scoped). */
-export function describeKey(key: ObjectKey): string {
-  return key.namespace ? `${key.kind} ${key.namespace}/${key.name}` : `${key.kind} ${key.name}`;
-}
-
 /** More alias or anchor marks than this in one document: parsed by the `yaml` package, which caps alias expansion. */
 const MAX_ALIAS_MARKS = 100;
 

@@ -12,10 +12,10 @@ import { serviceFields, type FieldValues } from '../checks/service-cluster-ip-ma
 import { compareVersions, formatVersion, imageTag, parseVersion } from '../checks/version.js';
 import { splitApiVersion } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
-import { PREDICTION_KINDS, type Prediction, type PredictionKind, type RollbackDiff } from '../model/rollback.js';
+import { describeKey, PREDICTION_KINDS, type Prediction, type PredictionKind, type RollbackDiff } from '../model/rollback.js';
 import { arg, command, helmGetManifest, helmRollback, kubectl } from './commands.js';
 import { jsonEqual, type RevisionSide } from './diff.js';
-import { describeKey, identity, type ManifestObject } from './objects.js';
+import { identity, type ManifestObject } from './objects.js';
 
 export const RESOURCE_POLICY_ANNOTATION = 'helm.sh/resource-policy';
 /** Evidence lines listed per prediction at most. */

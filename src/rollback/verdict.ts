@@ -1,10 +1,9 @@
 // Pure: the predictions → one verdict (safe / will-fail / needs-care) and the exact command to run,
 // `helm rollback RELEASE REVISION -n NAMESPACE`, with `--force` only when the user asked for it and
 // nothing predicted depends on it, and its risk in one line. The command is shown, never run.
-import type { Prediction, RollbackPlan, RollbackRequest } from '../model/rollback.js';
+import { describeKey, type Prediction, type RollbackPlan, type RollbackRequest } from '../model/rollback.js';
 import type { RenderedCommand } from '../triage/types.js';
 import { helmRollback } from './commands.js';
-import { describeKey } from './objects.js';
 import { byWorstFirst } from './predict.js';
 
 export interface VerdictInput {

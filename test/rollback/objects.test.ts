@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeKey, identity, isClusterScoped, manifestObjects } from '../../src/rollback/objects.js';
+import { describeKey } from '../../src/model/rollback.js';
+import { identity, isClusterScoped, manifestObjects } from '../../src/rollback/objects.js';
 
 describe('manifestObjects', () => {
   it('keys objects as Helm matches them, skips what is not an object and keeps the first of a duplicate', () => {
