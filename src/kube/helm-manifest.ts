@@ -14,6 +14,21 @@ export interface ManifestResource {
   object: Record<string, unknown>;
 }
 
+/** One parsed document as a resource; undefined when it is not an object with a kind and a name. */
+export function manifestResource(value: unknown, source?: string): ManifestResource | undefined {
+  if (!isRecord(value)) return undefined;
+  const meta = isRecord(value.metadata) ? value.metadata : {};
+  if (typeof value.kind !== 'string' || typeof meta.name !== 'string') return undefined;
+  return {
+    apiVersion: typeof value.apiVersion === 'string' ? value.apiVersion : '',
+    kind: value.kind,
+    name: meta.name,
+    ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
+    ...(source ? { source } : {}),
+    object: value,
+  };
+}
+
 /** Every object in a multi-document manifest; documents that are empty or not objects are skipped. */
 export function parseManifest(manifest: string): ManifestResource[] {
   const out: ManifestResource[] = [];
@@ -25,19 +40,9 @@ export function parseManifest(manifest: string): ManifestResource[] {
     } catch {
       continue; // aliases past the cap (a billion-laughs record): skipped like a document that does not parse
     }
-    if (!isRecord(value)) continue;
-    const meta = isRecord(value.metadata) ? value.metadata : {};
-    if (typeof value.kind !== 'string' || typeof meta.name !== 'string') continue;
     const comment = `${doc.commentBefore ?? ''}\n${isNode(doc.contents) ? (doc.contents.commentBefore ?? '') : ''}`;
-    const source = /Source:\s*(\S+)/.exec(comment)?.[1];
-    out.push({
-      apiVersion: typeof value.apiVersion === 'string' ? value.apiVersion : '',
-      kind: value.kind,
-      name: meta.name,
-      ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
-      ...(source ? { source } : {}),
-      object: value,
-    });
+    const resource = manifestResource(value, /Source:\s*(\S+)/.exec(comment)?.[1]);
+    if (resource) out.push(resource);
   }
   return out;
 }

@@ -2,8 +2,7 @@
 // (pkg/kube ResourceList.Difference: group, kind, namespace and name — not the version, so a
 // PodDisruptionBudget moving from policy/v1beta1 to policy/v1 is the same object).
 import { loadAll } from 'js-yaml';
-import { isRecord } from '../kube/json.js';
-import { manifestDocuments, parseManifest } from '../kube/helm-manifest.js';
+import { manifestDocuments, manifestResource, parseManifest, type ManifestResource } from '../kube/helm-manifest.js';
 import { BUILTIN_RESOURCES, splitApiVersion } from '../kube/resources.js';
 import type { ObjectKey } from '../model/rollback.js';
 
@@ -41,7 +40,7 @@ const MAX_ALIAS_MARKS = 100;
  * the `yaml` package (parseManifest); its aliases stay shared references, so a document full of them
  * (a billion-laughs record) goes to parseManifest instead, whose expansion cap refuses it.
  */
-function documentObjects(text: string): Array<{ apiVersion: string; kind: string; name: string; namespace?: string; object: Record<string, unknown> }> {
+function documentObjects(text: string): ManifestResource[] {
   if ((text.match(/[*&][A-Za-z0-9_-]/g)?.length ?? 0) > MAX_ALIAS_MARKS) return parseManifest(text);
   let values: unknown[];
   try {
@@ -49,18 +48,7 @@ function documentObjects(text: string): Array<{ apiVersion: string; kind: string
   } catch {
     return []; // a document that does not parse is skipped, as parseManifest skips it
   }
-  return values.flatMap((value) => {
-    if (!isRecord(value)) return [];
-    const meta = isRecord(value.metadata) ? value.metadata : {};
-    if (typeof value.kind !== 'string' || typeof meta.name !== 'string') return [];
-    return [{
-      apiVersion: typeof value.apiVersion === 'string' ? value.apiVersion : '',
-      kind: value.kind,
-      name: meta.name,
-      ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
-      object: value,
-    }];
-  });
+  return values.flatMap((value) => manifestResource(value) ?? []);
 }
 
 /** The objects of a manifest; objects without a namespace are in the release namespace (as Helm applies them). */
