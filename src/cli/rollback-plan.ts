@@ -5,7 +5,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { KubeAccessOptions } from '../kube/config.js';
-import type { ReadOnlyKube } from '../kube/types.js';
 import type { RollbackRequest } from '../model/rollback.js';
 import type { CliContext } from './context.js';
 import { wantsColor } from './io.js';
@@ -13,16 +12,6 @@ import { wantsColor } from './io.js';
 export const DEFAULT_PLAN_TIMEOUT_SECONDS = 30;
 
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-export interface RollbackPlanDeps {
-  createKube?: (o: KubeAccessOptions) => ReadOnlyKube | Promise<ReadOnlyKube>;
-  /** The kubeconfig context's namespace (helm's default without -n). */
-  contextNamespace?: (o: KubeAccessOptions) => string | undefined | Promise<string | undefined>;
-}
-
-// client-node, the planner and the renderer load when the command runs: other commands start without them.
-const loadKube = async (o: KubeAccessOptions): Promise<ReadOnlyKube> => (await import('../kube/config.js')).createReadOnlyKube(o);
-const loadContextNamespace = async (o: KubeAccessOptions): Promise<string | undefined> => (await import('../kube/config.js')).contextNamespace(o);
 
 export function parseRevision(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -44,9 +33,7 @@ function parseTimeout(raw: unknown): number {
   return n;
 }
 
-export function registerRollbackPlan(program: Command, ctx: CliContext, deps: RollbackPlanDeps = {}): Command {
-  const createKube = deps.createKube ?? loadKube;
-  const namespaceOfContext = deps.contextNamespace ?? loadContextNamespace;
+export function registerRollbackPlan(program: Command, ctx: CliContext): Command {
   return program
     .command('rollback-plan')
     .description('predict what `helm rollback` would run into, read-only, and print the command to run (never runs it)')
@@ -62,17 +49,17 @@ export function registerRollbackPlan(program: Command, ctx: CliContext, deps: Ro
       const access: KubeAccessOptions = { env: ctx.io.env };
       if (typeof raw['kubeconfig'] === 'string') access.kubeconfigPath = raw['kubeconfig'];
       if (typeof raw['context'] === 'string') access.context = raw['context'];
-      const fromContext = typeof raw['namespace'] === 'string' ? undefined : await namespaceOfContext(access);
-      const request: RollbackRequest = { release, namespace: parseNamespace(raw['namespace'], fromContext) };
+      // The kube client, the planner and the renderer load when the command runs: other commands start without them.
+      // One reading of the kubeconfig gives the context's namespace (helm's default without -n) and the client.
+      const cluster = (await import('../kube/config.js')).openCluster(access);
+      const request: RollbackRequest = { release, namespace: parseNamespace(raw['namespace'], cluster.namespace) };
       const rev = parseRevision(revision);
       if (rev !== undefined) request.revision = rev;
       if (typeof raw['context'] === 'string') request.context = raw['context'];
       if (raw['force'] === true) request.force = true;
       const timeout = parseTimeout(raw['timeout']);
-      const [kube, { planRollback }, { renderRollbackText }] = await Promise.all([
-        createKube(access), import('../rollback/plan.js'), import('../render/rollback-text.js'),
-      ]);
-      const plan = await planRollback(kube, request, { signal: AbortSignal.timeout(timeout * 1000) });
+      const [{ planRollback }, { renderRollbackText }] = await Promise.all([import('../rollback/plan.js'), import('../render/rollback-text.js')]);
+      const plan = await planRollback(cluster.kube(), request, { signal: AbortSignal.timeout(timeout * 1000) });
       ctx.io.stdout(raw['json'] === true ? `${JSON.stringify(plan, null, 2)}\n` : renderRollbackText(plan, { color: wantsColor(ctx.io) }));
       ctx.exitCode = Math.max(ctx.exitCode, plan.verdict.kind === 'cannot-plan' ? 1 : 0);
     });

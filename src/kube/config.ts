@@ -4,7 +4,7 @@
 // on its first request instead.
 import { KubeClient, DEFAULT_TIMEOUT_MS } from './client.js';
 import { DirectTransport, type DirectTransportDeps } from './direct-transport.js';
-import { resolveKubeconfig, type KubeconfigOptions } from './kubeconfig.js';
+import { resolveKubeconfig, type KubeconfigOptions, type ResolvedKubeconfig } from './kubeconfig.js';
 import type { GetRequest, GetResult, KubeTransport } from './transport.js';
 import type { ReadOnlyKube } from './types.js';
 
@@ -25,7 +25,10 @@ class ClientNodeFallback implements KubeTransport {
 
 /** The transport for the configured cluster. Throws KubeConfigMissingError when none is found. */
 export function createKubeTransport(options: KubeAccessOptions = {}, deps: DirectTransportDeps = {}): KubeTransport {
-  const resolved = resolveKubeconfig(options);
+  return transportFor(resolveKubeconfig(options), options, deps);
+}
+
+function transportFor(resolved: ResolvedKubeconfig, options: KubeAccessOptions, deps: DirectTransportDeps): KubeTransport {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (resolved.fallback !== undefined) return new ClientNodeFallback(resolved.access.server, options, timeoutMs);
   return new DirectTransport(resolved.access, timeoutMs, deps);
@@ -42,9 +45,30 @@ export function createReadOnlyKube(options: KubeAccessOptions = {}, deps: Direct
  * no kubeconfig is found (creating the client then says why).
  */
 export function contextNamespace(options: KubeAccessOptions = {}): string | undefined {
+  return openCluster(options).namespace;
+}
+
+/** One reading of the kubeconfig for a command that needs both the context's namespace and the client. */
+export interface ClusterAccess {
+  /** As contextNamespace. */
+  namespace: string | undefined;
+  /** The read-only facade; throws what createReadOnlyKube would (KubeConfigMissingError…), when asked for. */
+  kube(): ReadOnlyKube;
+}
+
+export function openCluster(options: KubeAccessOptions = {}, deps: DirectTransportDeps = {}): ClusterAccess {
+  let resolved: ResolvedKubeconfig | undefined;
+  let failure: unknown;
   try {
-    return resolveKubeconfig(options).access.namespace;
-  } catch {
-    return undefined;
+    resolved = resolveKubeconfig(options);
+  } catch (err) {
+    failure = err;
   }
+  return {
+    namespace: resolved?.access.namespace,
+    kube: () => {
+      if (resolved === undefined) throw failure;
+      return new KubeClient(transportFor(resolved, options, deps));
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
-import { createReadOnlyKube } from '../../src/kube/config.js';
+import { contextNamespace, createReadOnlyKube, openCluster } from '../../src/kube/config.js';
 import { resolveKubeconfig } from '../../src/kube/kubeconfig.js';
 import { KubeConfigMissingError } from '../../src/kube/errors.js';
 import { kubeconfigFor, startKubeApiServer, writeKubeconfig, type KubeApiServer } from '../support/kube-api-server.js';
@@ -64,6 +64,18 @@ describe('kube config loading (opens a port)', () => {
     // The context selected on the command line is the one requests use.
     expect((await createReadOnlyKube({ env: { KUBECONFIG: `${b}:${a}` }, context: 'staging', timeoutMs: 2_000 }).version()).gitVersion).toBeDefined();
     expect(server.requestCount).toBe(1);
+  });
+
+  it("openCluster reads the kubeconfig once for the context's namespace and the client; a missing one throws only when the client is asked for", async () => {
+    server = await startKubeApiServer({ version: { major: '1', minor: '29', gitVersion: 'v1.29.3' } });
+    const path = writeKubeconfig(server, { dir: tempDir(), namespace: 'storefront' });
+    const cluster = openCluster({ kubeconfigPath: path, timeoutMs: 2_000 });
+    expect(cluster.namespace).toBe('storefront');
+    expect(contextNamespace({ kubeconfigPath: path })).toBe('storefront');
+    expect((await cluster.kube().version()).gitVersion).toBe('v1.29.3');
+    const missing = openCluster({ kubeconfigPath: join(tempDir(), 'missing') });
+    expect(missing.namespace).toBeUndefined();
+    expect(() => missing.kube()).toThrow(KubeConfigMissingError);
   });
 
   it('names the missing context and the missing file', () => {
