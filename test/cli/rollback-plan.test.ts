@@ -1,12 +1,11 @@
 // `helm-triage rollback-plan`: options, exit codes and errors, in process and as a real process,
 // against the local Kubernetes API server (opens a port). The twin scenarios are test/rollback/scenarios.test.ts.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RollbackPlan } from '../../src/model/rollback.js';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer } from '../support/kube-api-server.js';
 import { loadScenario } from '../support/scenario.js';
-import { runInProcess } from './support.js';
+import { runAsProcess, runInProcess } from './support.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SCENARIOS = join(ROOT, 'test', 'scenarios', 'rollback');
@@ -94,17 +93,7 @@ describe('helm-triage rollback-plan (opens a port)', () => {
   it('runs as a real process with --kubeconfig and --context, and prints the plan for humans', async () => {
     server = await startKubeApiServer(loadScenario(join(SCENARIOS, 'lbc-force.yaml')));
     const kubeconfig = writeKubeconfig(server, { context: 'staging' });
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'rollback-plan', 'web', '1', '-n', 'storefront', '--force', '--kubeconfig', kubeconfig, '--context', 'staging'], {
-        cwd: ROOT, env: { PATH: process.env.PATH, HOME: '/nonexistent', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const run = await runAsProcess(['rollback-plan', 'web', '1', '-n', 'storefront', '--force', '--kubeconfig', kubeconfig, '--context', 'staging']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Verdict: WILL FAIL  will fail with --force: Service storefront/web: helm rollback --force would fail');
