@@ -28,6 +28,12 @@ export function kubectl(verb: string, key: ObjectKey, tail: string, missing: str
   return `kubectl ${verb} ${arg(kubectlKind(key), 'kind', missing)} ${arg(key.name, 'name', missing)}${ns}${tail}`;
 }
 
+/** A kubectl command that lists its own placeholders in `missing`. */
+export function kubectlCommand(verb: string, key: ObjectKey, tail: string, effect: RenderedCommand['effect'], description: string, risk?: string): RenderedCommand {
+  const missing: string[] = [];
+  return command(kubectl(verb, key, tail, missing), effect, description, risk, missing);
+}
+
 /** `helm rollback RELEASE REVISION -n NAMESPACE [--force]`. */
 export function helmRollback(release: string, namespace: string, revision: number, force: boolean, missing: string[]): string {
   return `helm rollback ${arg(release, 'release', missing)} ${revision} -n ${arg(namespace, 'namespace', missing)}${force ? ' --force' : ''}`;

@@ -13,7 +13,7 @@ import { compareVersions, formatVersion, imageTag, parseVersion } from '../check
 import { splitApiVersion } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { describeKey, PREDICTION_KINDS, type Prediction, type PredictionKind, type RollbackDiff } from '../model/rollback.js';
-import { arg, command, helmGetManifest, helmRollback, kubectl } from './commands.js';
+import { arg, command, helmGetManifest, helmRollback, kubectl, kubectlCommand } from './commands.js';
 import { jsonEqual, type RevisionSide } from './diff.js';
 import { identity, type ManifestObject } from './objects.js';
 
@@ -112,12 +112,10 @@ export const predictImmutableServiceIp: Predictor = (f) => {
       `live: ${fmtFields(l)}`,
       `GET /version: ${f.serverVersion ?? '(not read)'}`,
     ];
-    const missing: string[] = [];
-    const deleteFirst = command(kubectl('delete', p.target.key, '', missing), 'changes-cluster',
-      'last resort: delete the Service so the rollback creates it afresh', 'downtime until the rollback recreates it, and the Service gets a new clusterIP', missing);
+    const deleteFirst = kubectlCommand('delete', p.target.key, '', 'changes-cluster',
+      'last resort: delete the Service so the rollback creates it afresh', 'downtime until the rollback recreates it, and the Service gets a new clusterIP');
     const changed = UNSETTABLE.filter((k) => t[k] !== undefined && ref[k] !== undefined && t[k] !== ref[k]);
     if (changed.length > 0) {
-      const m: string[] = [];
       out.push({
         kind: 'immutable-service-ip',
         severity: 'will-fail',
@@ -125,7 +123,7 @@ export const predictImmutableServiceIp: Predictor = (f) => {
         summary: `${describeKey(p.target.key)}: revision ${f.target.revision} sets ${changed.map((k) => `${k} ${t[k]} (now ${ref[k]})`).join(', ')}: immutable, the API server rejects the change`,
         evidence,
         fixFirst: [
-          command(kubectl('get', p.target.key, ' -o yaml', m), 'read-only', `template ${changed.join(', ')} as the live values (or leave them out) in the chart revision ${f.target.revision} renders`, undefined, m),
+          kubectlCommand('get', p.target.key, ' -o yaml', 'read-only', `template ${changed.join(', ')} as the live values (or leave them out) in the chart revision ${f.target.revision} renders`),
           deleteFirst,
         ],
       });
@@ -147,7 +145,7 @@ export const predictImmutableServiceIp: Predictor = (f) => {
         evidence,
         fixFirst: [
           command('kubectl version', 'read-only', 'upgrade the cluster to ≥ 1.22 (it accepts the null patch), then roll back'),
-          command(helmGetManifest(f.release, f.namespace, f.current.revision, missing), 'read-only', 'change the chart so it never templates clusterIP/ipFamilies from lookup'),
+          command(helmGetManifest(f.release, f.namespace, f.current.revision, []), 'read-only', 'change the chart so it never templates clusterIP/ipFamilies from lookup'),
           deleteFirst,
         ],
       });
@@ -182,8 +180,7 @@ export const predictLoadBalancerClass: Predictor = (f) => {
         : controller === null ? 'no aws-load-balancer-controller Deployment found'
           : `${controller.namespace}/${controller.name}: image ${controller.image}${controllerVersion && compareVersions(controllerVersion, AWS_LBC_FIXED) < 0 ? ` (< v${formatVersion(AWS_LBC_FIXED)}: its webhook handles CREATE only)` : ''}`,
     ];
-    const missing: string[] = [];
-    const setInChart = command(kubectl('get', p.target.key, ' -o yaml', missing), 'read-only', `set loadBalancerClass: ${live} in the chart's Service, so every revision carries it`, undefined, missing);
+    const setInChart = kubectlCommand('get', p.target.key, ' -o yaml', 'read-only', `set loadBalancerClass: ${live} in the chart's Service, so every revision carries it`);
     if (target !== undefined) {
       out.push({
         kind: 'immutable-load-balancer-class', severity: 'will-fail', object: p.target.key,
@@ -246,13 +243,12 @@ export const predictSelector: Predictor = (f) => {
     }
     if (changed.length === 0) continue;
     const side = p.current ? `revision ${f.current.revision}` : 'live';
-    const missing: string[] = [];
     out.push({
       kind: 'immutable-selector', severity: 'will-fail', object: p.target.key,
       summary: `${describeKey(p.target.key)}: revision ${f.target.revision} changes ${changed.join(', ')}, which is immutable`,
       evidence: [`${side} spec.selector: ${JSON.stringify(from ?? null)}`, `revision ${f.target.revision} spec.selector: ${JSON.stringify(to ?? null)}`, ...changed.filter((c) => c !== 'spec.selector').map((c) => `${c} differs between revision ${f.current.revision} and ${f.target.revision}`)],
-      fixFirst: [command(kubectl('delete', p.target.key, ' --cascade=orphan', missing), 'changes-cluster',
-        `delete the ${p.target.key.kind} but keep its pods, so the rollback creates it with the old selector`, 'the workload is unmanaged until the rollback recreates it; pods of the other selector stay behind and need deleting by hand', missing)],
+      fixFirst: [kubectlCommand('delete', p.target.key, ' --cascade=orphan', 'changes-cluster',
+        `delete the ${p.target.key.kind} but keep its pods, so the rollback creates it with the old selector`, 'the workload is unmanaged until the rollback recreates it; pods of the other selector stay behind and need deleting by hand')],
     });
   }
   return out;
@@ -267,12 +263,11 @@ export const predictJobTemplate: Predictor = (f) => {
     if (p.live === null || !p.current) continue;
     const changed = ['spec.template', 'spec.selector'].filter((path) => !jsonEqual(at(p.current?.object, path), at(p.target.object, path)));
     if (changed.length === 0) continue;
-    const missing: string[] = [];
     out.push({
       kind: 'immutable-job-template', severity: 'will-fail', object: p.target.key,
       summary: `${describeKey(p.target.key)}: revision ${f.target.revision} changes ${changed.join(' and ')} of a Job that exists: field is immutable`,
       evidence: [`${changed.join(', ')} differ between revision ${f.current.revision} and revision ${f.target.revision}`, `live Job: ${p.live ? 'exists' : 'not read'}`],
-      fixFirst: [command(kubectl('delete', p.target.key, '', missing), 'changes-cluster', 'delete the Job so the rollback creates it from revision ' + String(f.target.revision), 'its pods and their logs go, and the Job runs again', missing)],
+      fixFirst: [kubectlCommand('delete', p.target.key, '', 'changes-cluster', `delete the Job so the rollback creates it from revision ${f.target.revision}`, 'its pods and their logs go, and the Job runs again')],
     });
   }
   return out;
@@ -311,12 +306,11 @@ export const predictPvcSpec: Predictor = (f) => {
     const shrinks = nowB !== null && thenB !== null && thenB < nowB;
     if (!changed && !shrinks) continue;
     const what = [changed ? 'spec fields other than the storage request' : '', shrinks ? `storage ${String(now)} → ${String(then)} (a claim cannot shrink)` : ''].filter(Boolean).join(' and ');
-    const missing: string[] = [];
     out.push({
       kind: 'immutable-pvc-spec', severity: 'will-fail', object: p.target.key,
       summary: `${describeKey(p.target.key)}: revision ${f.target.revision} changes ${what}: only an increase of resources.requests.storage is allowed on a bound claim`,
       evidence: [`revision ${f.current.revision} spec: ${JSON.stringify(at(p.current.object, 'spec') ?? null).slice(0, 200)}`, `revision ${f.target.revision} spec: ${JSON.stringify(at(p.target.object, 'spec') ?? null).slice(0, 200)}`, `live storage request: ${String(now ?? 'unknown')}`],
-      fixFirst: [command(kubectl('get', p.target.key, ' -o yaml', missing), 'read-only', `keep revision ${f.current.revision}'s claim spec in what revision ${f.target.revision} renders (values), or move the data to a new claim first`, undefined, missing)],
+      fixFirst: [kubectlCommand('get', p.target.key, ' -o yaml', 'read-only', `keep revision ${f.current.revision}'s claim spec in what revision ${f.target.revision} renders (values), or move the data to a new claim first`)],
     });
   }
   return out;
@@ -349,13 +343,12 @@ export const predictObjectsDeleted: Predictor = (f) => {
       others.push(`${describeKey(r.object)}${live === undefined ? ' (live state not read)' : ''}`);
       continue;
     }
-    const missing: string[] = [];
     out.push({
       kind: 'objects-deleted', severity: 'needs-care', object: r.object,
       summary: `${describeKey(r.object)} is not in revision ${f.target.revision}: the rollback deletes the claim, and its data with it`,
       evidence: [`in revision ${f.current.revision}'s manifest, not in revision ${f.target.revision}'s`, `live: ${live === undefined ? 'not read' : 'exists'}`, cleanup],
       fixFirst: [
-        command(kubectl('annotate', r.object, ` ${RESOURCE_POLICY_ANNOTATION}=keep`, missing), 'changes-cluster', 'keep the claim: Helm skips objects annotated resource-policy=keep', 'the claim stays outside the release; delete it by hand when its data is no longer needed', missing),
+        kubectlCommand('annotate', r.object, ` ${RESOURCE_POLICY_ANNOTATION}=keep`, 'changes-cluster', 'keep the claim: Helm skips objects annotated resource-policy=keep', 'the claim stays outside the release; delete it by hand when its data is no longer needed'),
         command(kubectl('get', r.object, ' -o yaml', []), 'read-only', 'record the claim (and back up its volume) before rolling back'),
       ],
     });
@@ -390,7 +383,6 @@ export const predictOwnership: Predictor = (f) => {
     const missing: string[] = [];
     const rel = arg(f.release, 'release', missing);
     const ns = arg(f.namespace, 'namespace', missing);
-    const m2: string[] = [];
     out.push({
       kind: 'ownership-conflict', severity: 'will-fail', object: o.key,
       summary: `${describeKey(o.key)} exists and ${belongs}: Helm cannot take it into release ${f.release} on rollback`,
@@ -404,7 +396,7 @@ export const predictOwnership: Predictor = (f) => {
         command(kubectl('annotate', o.key, ` ${RELEASE_NAME_ANNOTATION}=${rel} ${RELEASE_NAMESPACE_ANNOTATION}=${ns} --overwrite`, missing), 'changes-cluster',
           `adopt it into ${f.release}`, 'the release takes the object over: the rollback rewrites it, an uninstall deletes it', missing),
         command(kubectl('label', o.key, ` ${MANAGED_BY_LABEL}=Helm --overwrite`, []), 'changes-cluster', 'and mark it Helm-managed', 'as above: the object becomes part of the release'),
-        command(kubectl('delete', o.key, '', m2), 'changes-cluster', 'or delete it, when it is left from a failed attempt', 'gone until the rollback creates it again', m2),
+        kubectlCommand('delete', o.key, '', 'changes-cluster', 'or delete it, when it is left from a failed attempt', 'gone until the rollback creates it again'),
       ],
     });
   }
