@@ -20,6 +20,7 @@ import { isBuiltInGroup, type CrdState } from '../checks/crd-exists.js';
 import { records, str } from '../checks/fields.js';
 import { currentRevision, releaseHistory, rollbackTarget, type RevisionMeta } from '../checks/releases.js';
 import { isHelmTriageError } from '../errors.js';
+import { DEFAULT_PAGE_SIZE } from '../kube/client.js';
 import { KubeForbiddenError, KubeNotServedError } from '../kube/errors.js';
 import { HelmReleases, type HelmRelease } from '../kube/helm-releases.js';
 import { builtinResource, splitApiVersion } from '../kube/resources.js';
@@ -57,7 +58,7 @@ export function countingKube(kube: ReadOnlyKube): { kube: ReadOnlyKube; requests
     list: (apiVersion: string, kind: string, opts?: ListOptions): AsyncIterable<KubeObject> => ({
       async *[Symbol.asyncIterator]() {
         if (!builtinResource(apiVersion, kind)) discover(apiVersion);
-        const pageSize = opts?.pageSize ?? 500;
+        const pageSize = opts?.pageSize ?? DEFAULT_PAGE_SIZE;
         let items = 0;
         n++;
         for await (const obj of kube.list(apiVersion, kind, opts)) {
