@@ -1,7 +1,7 @@
 // Pure: a rollback plan as terminal text (`helm-triage rollback-plan`). Verdict first, then the
 // predictions worst first with their evidence and the fix to apply first, then the diff collapsed to
 // counts and changed paths, then the command (shown, never run). Colour codes only when asked.
-import { describeKey, type ChangeKind, type Prediction, type RollbackPlan } from '../model/rollback.js';
+import { describeKey, type ChangeKind, type ObjectChange, type Prediction, type RollbackPlan } from '../model/rollback.js';
 import type { RenderedCommand } from '../triage/types.js';
 
 export interface RollbackTextOptions {
@@ -62,11 +62,12 @@ export function renderRollbackText(plan: RollbackPlan, options: RollbackTextOpti
 
   const d = plan.diff;
   if (d) {
-    const count = (k: ChangeKind): number => d.objects.filter((o) => o.change === k).length;
+    const by: Record<ChangeKind, ObjectChange[]> = { changed: [], added: [], removed: [] };
+    for (const o of d.objects) by[o.change].push(o);
     out.push('', s.bold('Diff'));
     out.push(`  chart ${d.chart.from} → ${d.chart.to}${d.appVersion.from !== d.appVersion.to ? `, appVersion ${d.appVersion.from ?? '(none)'} → ${d.appVersion.to ?? '(none)'}` : ''}`);
-    out.push(`  objects: ${count('changed')} changed, ${count('added')} added (only the target has them), ${count('removed')} removed (the rollback deletes them), ${d.unchanged} unchanged`);
-    const changed = d.objects.filter((o) => o.change === 'changed');
+    out.push(`  objects: ${by.changed.length} changed, ${by.added.length} added (only the target has them), ${by.removed.length} removed (the rollback deletes them), ${d.unchanged} unchanged`);
+    const changed = by.changed;
     for (const o of changed.slice(0, OBJECTS_SHOWN)) {
       const paths = o.fields.slice(0, PATHS_SHOWN).map((f) => f.path);
       const rest = o.fields.length > PATHS_SHOWN ? `, … ${o.fields.length - PATHS_SHOWN} more` : '';
@@ -74,7 +75,7 @@ export function renderRollbackText(plan: RollbackPlan, options: RollbackTextOpti
     }
     if (changed.length > OBJECTS_SHOWN) out.push(`    ${s.dim(`… ${changed.length - OBJECTS_SHOWN} more changed objects (see --json)`)}`);
     for (const k of ['added', 'removed'] as const) {
-      const list = d.objects.filter((o) => o.change === k);
+      const list = by[k];
       if (list.length === 0) continue;
       const names = list.slice(0, OBJECTS_SHOWN).map((o) => describeKey(o.object)).join(', ');
       out.push(`    ${k === 'added' ? '+' : '-'} ${names}${list.length > OBJECTS_SHOWN ? `, … ${list.length - OBJECTS_SHOWN} more` : ''}`);
