@@ -1,6 +1,6 @@
 // The Helm release records the checks need, through src/kube/helm-releases.ts: history from labels
 // (no payload decoding), and only the revisions a check asks for decoded (and redacted).
-import { HelmReleases, type HelmRevision } from '../kube/helm-releases.js';
+import { HelmReleases, type HelmRelease, type HelmRevision } from '../kube/helm-releases.js';
 import type { ReadOnlyKube } from '../kube/types.js';
 import type { Facts } from '../triage/types.js';
 import { MissingFactError } from './errors.js';
@@ -108,10 +108,15 @@ export async function releaseIsInstalled(kube: ReadOnlyKube, release: string, na
   return latest !== undefined && latest.status !== 'uninstalled' && latest.status !== 'uninstalling';
 }
 
+/** Decodes one revision of the history, from the record its driver names; null when the record is gone. */
+export function decodeRevision(kube: ReadOnlyKube, release: string, namespace: string, meta: RevisionMeta, signal: AbortSignal): Promise<HelmRelease | null> {
+  return new HelmReleases(kube).revision(release, namespace, meta.version, signal, meta.driver === 'Secret' ? 'secret' : 'configmap');
+}
+
 /** Reads and decodes one revision; null when its record is gone. */
 export async function readRelease(kube: ReadOnlyKube, meta: RevisionMeta, namespace: string, signal: AbortSignal): Promise<ReleaseRecord | null> {
   const release = meta.object.replace(/^sh\.helm\.release\.v1\./, '').replace(/\.v\d+$/, '');
-  const r = await new HelmReleases(kube).revision(release, namespace, meta.version, signal, meta.driver === 'Secret' ? 'secret' : 'configmap');
+  const r = await decodeRevision(kube, release, namespace, meta, signal);
   if (!r) return null;
   return {
     name: r.name, namespace: r.namespace, version: r.version, status: r.info.status, description: r.info.description,

@@ -22,7 +22,7 @@ import { currentRevision, releaseHistory, rollbackTarget, type RevisionMeta } fr
 import { isHelmTriageError } from '../errors.js';
 import { DEFAULT_PAGE_SIZE } from '../kube/client.js';
 import { KubeForbiddenError, KubeNotServedError } from '../kube/errors.js';
-import { HelmReleases, type HelmRelease } from '../kube/helm-releases.js';
+import type { HelmRelease } from '../kube/helm-releases.js';
 import { builtinResource, splitApiVersion } from '../kube/resources.js';
 import type { KubeObject, ListOptions, ReadOnlyKube, ServerVersion } from '../kube/types.js';
 import { describeKey, type RollbackRequest } from '../model/rollback.js';
@@ -124,11 +124,6 @@ export function revisionSide(r: HelmRelease, namespace: string): RevisionSide {
     config: r.config,
     objects: manifestObjects(r.manifest, namespace),
   };
-}
-
-/** Decodes one revision (its record's driver is known from the history). */
-export async function readRevision(kube: ReadOnlyKube, request: RollbackRequest, meta: RevisionMeta, signal: AbortSignal): Promise<HelmRelease | null> {
-  return new HelmReleases(kube).revision(request.release, request.namespace, meta.version, signal, meta.driver === 'Secret' ? 'secret' : 'configmap');
 }
 
 export interface LiveRead {

@@ -10,10 +10,10 @@
 import { KubeAbortedError } from '../kube/errors.js';
 import type { ReadOnlyKube } from '../kube/types.js';
 import type { RevisionSummary, RollbackPlan, RollbackRequest } from '../model/rollback.js';
-import type { RevisionMeta } from '../checks/releases.js';
+import { decodeRevision, type RevisionMeta } from '../checks/releases.js';
 import type { HelmRelease } from '../kube/helm-releases.js';
 import { diffRevisions, type RevisionSide } from './diff.js';
-import { countingKube, gatherApis, gatherLbc, gatherLive, gatherRevisions, gatherServerVersion, involvesLoadBalancer, readRevision, revisionSide } from './gather.js';
+import { countingKube, gatherApis, gatherLbc, gatherLive, gatherRevisions, gatherServerVersion, involvesLoadBalancer, revisionSide } from './gather.js';
 import type { ManifestObject } from './objects.js';
 import { predictAll, type LbcState, type PlanFacts } from './predict.js';
 import { decideRollback } from './verdict.js';
@@ -79,8 +79,8 @@ export const planRollback: PlanRollback = async (kube, request, options) => {
   if (tgt.version === cur.version) return cannot(`revision ${tgt.version} is the one running: nothing to roll back`, summary(cur, null, null), summary(tgt, null, null));
 
   const [curRecord, tgtRecord, server] = await Promise.all([
-    readRevision(k, request, cur, signal),
-    readRevision(k, request, tgt, signal),
+    decodeRevision(k, release, namespace, cur, signal),
+    decodeRevision(k, release, namespace, tgt, signal),
     gatherServerVersion(k, signal),
   ]);
   if (!curRecord || !tgtRecord) {
