@@ -6,7 +6,7 @@ import type { CheckOutcome } from '../model/checks.js';
 import type { ObjectChange, ObjectKey, Prediction, RevisionSummary, RollbackDiff, RollbackPlan, RollbackRequest, RollbackVerdictKind } from '../model/rollback.js';
 import type { RenderedCommand } from '../triage/types.js';
 import { OUTCOME_WORDS } from './shared.js';
-import { ACTION_IDS, SLACK_LIMITS, codeBlock, codeSpan, context, escapeSlack, section, truncate, type Block, type SlackMessage } from './slack.js';
+import { ACTION_IDS, SLACK_LIMITS, codeBlock, commandEffect, codeSpan, context, escapeSlack, section, truncate, type Block, type SlackMessage } from './slack.js';
 
 export interface RollbackRenderContext {
   /** The cluster whose agent planned (or plans) it. */
@@ -115,10 +115,9 @@ export function renderRollbackFailure(request: RollbackRequest, outcome: CheckOu
 }
 
 function commandLine(cmd: RenderedCommand): string {
-  const risk = cmd.effect === 'changes-cluster' ? `⚠️ _risk: ${escapeSlack(truncate(cmd.risk ?? 'not stated', 200))}_` : '_read-only_';
   // What the fix is for comes first: a bare command (e.g. a controller upgrade) does not say why.
   const what = cmd.description ? `${escapeSlack(truncate(cmd.description, 200))} · ` : '';
-  return `${what}${risk} ${codeSpan(truncate(cmd.command, 300))}`;
+  return `${what}${commandEffect(cmd)} ${codeSpan(truncate(cmd.command, 300))}`;
 }
 
 function predictionText(p: Prediction): string {

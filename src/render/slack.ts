@@ -122,13 +122,17 @@ function evidenceFromText(diagnosis: Diagnosis, max = 3): string | null {
   return `*From your output*\n${lines.join('\n')}${more}`;
 }
 
+/** A command's effect in a line of text: its risk when it changes the cluster, else read-only. */
+export function commandEffect(cmd: Pick<RenderedCommand, 'effect' | 'risk'>): string {
+  return cmd.effect === 'changes-cluster' ? `⚠️ _risk: ${escapeSlack(truncate(cmd.risk ?? 'not stated', 200))}_` : '_read-only_';
+}
+
 function findingLine(finding: Finding, maxEvidence: number): string {
   const head = `${STATUS_ICON[finding.status]} ${escapeSlack(truncate(finding.summary, 300))}`;
   const extra = finding.status === 'error' ? ' _(check failed)_' : '';
   const evidence = finding.evidence.slice(0, maxEvidence).map((e) => `    ${codeSpan(truncate(e, 200))}`);
   const permission = finding.missingPermission ? [`    _needs RBAC:_ ${codeSpan(finding.missingPermission)}`] : [];
-  const commands = (finding.commands ?? []).slice(0, 2).map((c) =>
-    `    ${c.effect === 'changes-cluster' ? `⚠️ _risk: ${escapeSlack(truncate(c.risk ?? 'not stated', 200))}_ ` : '_read-only_ '}${codeSpan(truncate(c.command, 300))}`);
+  const commands = (finding.commands ?? []).slice(0, 2).map((c) => `    ${commandEffect(c)} ${codeSpan(truncate(c.command, 300))}`);
   return [head + extra, ...evidence, ...permission, ...commands].join('\n');
 }
 
