@@ -43,3 +43,9 @@ export function helmRollback(release: string, namespace: string, revision: numbe
 export function helmGetManifest(release: string, namespace: string, revision: number, missing: string[]): string {
   return `helm get manifest ${arg(release, 'release', missing)} -n ${arg(namespace, 'namespace', missing)} --revision ${revision}`;
 }
+
+/** A read-only `helm get manifest` that lists its own placeholders in `missing`. */
+export function helmGetManifestCommand(release: string, namespace: string, revision: number, description: string): RenderedCommand {
+  const missing: string[] = [];
+  return command(helmGetManifest(release, namespace, revision, missing), 'read-only', description, undefined, missing);
+}

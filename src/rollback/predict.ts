@@ -13,7 +13,7 @@ import { compareVersions, formatVersion, imageTag, parseVersion } from '../check
 import { splitApiVersion } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { describeKey, PREDICTION_KINDS, type Prediction, type PredictionKind, type RollbackDiff } from '../model/rollback.js';
-import { arg, command, helmGetManifest, helmRollback, kubectl, kubectlCommand } from './commands.js';
+import { arg, command, helmGetManifest, helmGetManifestCommand, helmRollback, kubectl, kubectlCommand } from './commands.js';
 import { jsonEqual, type RevisionSide } from './diff.js';
 import { identity, type ManifestObject } from './objects.js';
 
@@ -145,7 +145,7 @@ export const predictImmutableServiceIp: Predictor = (f) => {
         evidence,
         fixFirst: [
           command('kubectl version', 'read-only', 'upgrade the cluster to ≥ 1.22 (it accepts the null patch), then roll back'),
-          command(helmGetManifest(f.release, f.namespace, f.current.revision, []), 'read-only', 'change the chart so it never templates clusterIP/ipFamilies from lookup'),
+          helmGetManifestCommand(f.release, f.namespace, f.current.revision, 'change the chart so it never templates clusterIP/ipFamilies from lookup'),
           deleteFirst,
         ],
       });
@@ -349,7 +349,7 @@ export const predictObjectsDeleted: Predictor = (f) => {
       evidence: [`in revision ${f.current.revision}'s manifest, not in revision ${f.target.revision}'s`, `live: ${live === undefined ? 'not read' : 'exists'}`, cleanup],
       fixFirst: [
         kubectlCommand('annotate', r.object, ` ${RESOURCE_POLICY_ANNOTATION}=keep`, 'changes-cluster', 'keep the claim: Helm skips objects annotated resource-policy=keep', 'the claim stays outside the release; delete it by hand when its data is no longer needed'),
-        command(kubectl('get', r.object, ' -o yaml', []), 'read-only', 'record the claim (and back up its volume) before rolling back'),
+        kubectlCommand('get', r.object, ' -o yaml', 'read-only', 'record the claim (and back up its volume) before rolling back'),
       ],
     });
   }
@@ -395,7 +395,7 @@ export const predictOwnership: Predictor = (f) => {
       fixFirst: [
         command(kubectl('annotate', o.key, ` ${RELEASE_NAME_ANNOTATION}=${rel} ${RELEASE_NAMESPACE_ANNOTATION}=${ns} --overwrite`, missing), 'changes-cluster',
           `adopt it into ${f.release}`, 'the release takes the object over: the rollback rewrites it, an uninstall deletes it', missing),
-        command(kubectl('label', o.key, ` ${MANAGED_BY_LABEL}=Helm --overwrite`, []), 'changes-cluster', 'and mark it Helm-managed', 'as above: the object becomes part of the release'),
+        kubectlCommand('label', o.key, ` ${MANAGED_BY_LABEL}=Helm --overwrite`, 'changes-cluster', 'and mark it Helm-managed', 'as above: the object becomes part of the release'),
         kubectlCommand('delete', o.key, '', 'changes-cluster', 'or delete it, when it is left from a failed attempt', 'gone until the rollback creates it again'),
       ],
     });

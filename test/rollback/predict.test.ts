@@ -176,6 +176,8 @@ describe('ownership-conflict', () => {
     const odd = 'apiVersion: v1\nkind: Secret\nmetadata: { name: "x;rm -rf ~" }\n';
     const [p] = predictOwnership(planFacts({ current: '', target: odd, live: '- apiVersion: v1\n  kind: Secret\n  metadata: { name: "x;rm -rf ~", namespace: shop }\n' }));
     expect(p?.fixFirst[0]).toMatchObject({ command: 'kubectl annotate secret <name> -n shop meta.helm.sh/release-name=web meta.helm.sh/release-namespace=shop --overwrite', missing: ['name'] });
+    // Every suggested command names the placeholders it shows, so no renderer offers it to copy as is.
+    for (const c of p?.fixFirst ?? []) expect(c.command.includes('<name>') ? c.missing : ['name']).toEqual(['name']);
   });
 
   it('is safe when the live object is this release\'s, or does not exist', () => {
