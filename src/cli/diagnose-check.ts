@@ -4,8 +4,7 @@
 import type { Command } from 'commander';
 import type { TriageWithChecks } from '../checks/triage-with-checks.js';
 import { UsageError } from '../errors.js';
-import type { KubeAccessOptions } from '../kube/config.js';
-import type { ReadOnlyKube } from '../kube/types.js';
+import type { ClusterAccess, KubeAccessOptions } from '../kube/config.js';
 import { renderText } from '../render/text.js';
 import { renderChecksText } from '../render/checks-text.js';
 import type { CliContext } from './context.js';
@@ -28,18 +27,11 @@ function seconds(raw: unknown, flag: string, fallback: number): number {
   return n;
 }
 
-// client-node is loaded only when --check runs: plain `diagnose` stays quick to start.
-const loadKube = async (o: KubeAccessOptions): Promise<ReadOnlyKube> => (await import('../kube/config.js')).createReadOnlyKube(o);
-const loadContextNamespace = async (o: KubeAccessOptions): Promise<string | undefined> => (await import('../kube/config.js')).contextNamespace(o);
+// client-node is loaded only when --check runs: plain `diagnose` stays quick to start. One reading of the
+// kubeconfig gives the client and the context's namespace.
+const loadCluster = async (o: KubeAccessOptions): Promise<ClusterAccess> => (await import('../kube/config.js')).openCluster(o);
 
-export interface CheckExtensionDeps {
-  createKube?: (o: KubeAccessOptions) => ReadOnlyKube | Promise<ReadOnlyKube>;
-  /** The kubeconfig context's namespace (helm's default without -n). */
-  contextNamespace?: (o: KubeAccessOptions) => string | undefined | Promise<string | undefined>;
-}
-
-export function checkExtension(deps: CheckExtensionDeps = {}): DiagnoseExtension {
-  const createKube = deps.createKube ?? loadKube;
+export function checkExtension(): DiagnoseExtension {
   return {
     configure(command: Command): void {
       command
@@ -73,15 +65,15 @@ export function checkExtension(deps: CheckExtensionDeps = {}): DiagnoseExtension
       if (typeof raw['kubeconfig'] === 'string') access.kubeconfigPath = raw['kubeconfig'];
       if (typeof raw['context'] === 'string') access.context = raw['context'];
       // Loaded with --check only: the checks and their registry are not part of a text diagnosis.
-      const [kube, { diagnoseWithChecks }] = await Promise.all([createKube(access), import('../checks/triage-with-checks.js')]);
+      const [cluster, { diagnoseWithChecks }] = await Promise.all([loadCluster(access), import('../checks/triage-with-checks.js')]);
+      const kube = cluster.kube();
       const perCheck = seconds(raw['checkTimeout'], '--check-timeout', DEFAULT_CHECK_TIMEOUT_SECONDS);
       // Without -n and with no namespace in the paste, the namespace the user's helm ran in: the context's.
       const overrides = factOverrides(options);
       let made: typeof diagnosis | undefined = diagnosis;
       if (overrides.namespace === undefined && diagnosis.facts.namespace === undefined) {
-        const ns = await (deps.contextNamespace ?? loadContextNamespace)(access);
         // The checks then diagnose again with it, so their facts and commands carry it.
-        if (ns !== undefined) [overrides.namespace, made] = [ns, undefined];
+        if (cluster.namespace !== undefined) [overrides.namespace, made] = [cluster.namespace, undefined];
       }
       // The diagnosis holds the normalized, redacted text: the raw paste never travels further.
       const result = await diagnoseWithChecks({

@@ -39,18 +39,13 @@ export function createReadOnlyKube(options: KubeAccessOptions = {}, deps: Direct
   return new KubeClient(createKubeTransport(options, deps));
 }
 
-/**
- * The namespace the kubeconfig's current (or chosen) context names, or the pod's service account
- * namespace in a cluster: what helm and kubectl use when no -n is given. Undefined when none is set or
- * no kubeconfig is found (creating the client then says why).
- */
-export function contextNamespace(options: KubeAccessOptions = {}): string | undefined {
-  return openCluster(options).namespace;
-}
-
 /** One reading of the kubeconfig for a command that needs both the context's namespace and the client. */
 export interface ClusterAccess {
-  /** As contextNamespace. */
+  /**
+   * The namespace the kubeconfig's current (or chosen) context names, or the pod's service account
+   * namespace in a cluster: what helm and kubectl use when no -n is given. Undefined when none is set or
+   * no kubeconfig is found (kube() then says why).
+   */
   namespace: string | undefined;
   /** The read-only facade; throws what createReadOnlyKube would (KubeConfigMissingError…), when asked for. */
   kube(): ReadOnlyKube;

@@ -1,34 +1,17 @@
 // End to end: the real CLI process (`diagnose --check`) against the local Kubernetes API server
 // (opens a port), through KUBECONFIG pointing at a generated kubeconfig and the real client-node.
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer } from '../support/kube-api-server.js';
 import { loadScenario } from '../support/scenario.js';
-import { runInProcess } from './support.js';
+import { runAsProcess, runInProcess } from './support.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const SCENARIOS = join(ROOT, 'test', 'scenarios');
 
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function cli(args: string[], stdin: string, env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: '/nonexistent', NO_COLOR: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const cli = runAsProcess;
 
 /** Founding-playbook scenarios that carry a paste. */
 function pasteScenarios(): Array<{ file: string; playbook: string; verdict: string; text: string }> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
-import { contextNamespace, createReadOnlyKube, openCluster } from '../../src/kube/config.js';
+import { createReadOnlyKube, openCluster } from '../../src/kube/config.js';
 import { resolveKubeconfig } from '../../src/kube/kubeconfig.js';
 import { KubeConfigMissingError } from '../../src/kube/errors.js';
 import { kubeconfigFor, startKubeApiServer, writeKubeconfig, type KubeApiServer } from '../support/kube-api-server.js';
@@ -71,7 +71,7 @@ describe('kube config loading (opens a port)', () => {
     const path = writeKubeconfig(server, { dir: tempDir(), namespace: 'storefront' });
     const cluster = openCluster({ kubeconfigPath: path, timeoutMs: 2_000 });
     expect(cluster.namespace).toBe('storefront');
-    expect(contextNamespace({ kubeconfigPath: path })).toBe('storefront');
+    expect(openCluster({ kubeconfigPath: path }).namespace).toBe('storefront');
     expect((await cluster.kube().version()).gitVersion).toBe('v1.29.3');
     const missing = openCluster({ kubeconfigPath: join(tempDir(), 'missing') });
     expect(missing.namespace).toBeUndefined();
